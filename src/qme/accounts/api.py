@@ -1,0 +1,124 @@
+"""API for people, their roles, and one's own API tokens."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from qme.api.schemas import (
+    ErrorOut,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    RoleIn,
+    RoleOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+)
+from qme.core.permissions import require, require_visible
+from qme.organisations import selectors
+from qme.organisations import services as organisation_services
+from qme.organisations.models import Department, Organisation, Role, RoleKind
+
+from . import services
+from .models import ApiToken, User
+
+router = Router(tags=["people"])
+
+
+class PeopleFilters(Schema):
+    q: str = ""
+    organisation_id: int | None = None
+    role: RoleKind | None = None
+
+
+def _person(request: HttpRequest, pk: int) -> User:
+    person = get_object_or_404(
+        User.objects.prefetch_related(
+            Prefetch("roles", queryset=Role.objects.select_related("organisation"))
+        ),
+        pk=pk,
+    )
+    require_visible(request.auth, "accounts.view_person", person)
+    return person
+
+
+@router.get("/me", response=PersonOut)
+def me(request: HttpRequest):
+    return _person(request, request.auth.pk)
+
+
+@router.get("/people", response={200: list[PersonOut], 403: ErrorOut})
+@paginate
+def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
+    return selectors.people_list(
+        request.auth,
+        query=filters.q[:100],
+        organisation_id=filters.organisation_id,
+        role=filters.role or "",
+    )
+
+
+@router.get("/people/{pk}", response={200: PersonOut, 404: ErrorOut})
+def get_person(request: HttpRequest, pk: int):
+    return _person(request, pk)
+
+
+@router.post("/people", response={201: PersonOut, 403: ErrorOut, 409: ErrorOut})
+def create_person(request: HttpRequest, payload: PersonIn):
+    person = services.create_person(actor=request.auth, **payload.dict())
+    return 201, _person(request, person.pk)
+
+
+@router.patch(
+    "/people/{pk}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
+def update_person(request: HttpRequest, pk: int, payload: PersonPatch):
+    person = _person(request, pk)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    services.update_person(actor=request.auth, person=person, changes=changes)
+    return _person(request, pk)
+
+
+@router.post(
+    "/people/{pk}/roles", response={201: RoleOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
+def assign_role(request: HttpRequest, pk: int, payload: RoleIn):
+    person = _person(request, pk)
+    require(request.auth, "accounts.manage_people")
+    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
+    department = (
+        get_object_or_404(Department, pk=payload.department_id) if payload.department_id else None
+    )
+    role = organisation_services.assign_role(
+        actor=request.auth,
+        person=person,
+        organisation=organisation,
+        kind=payload.kind,
+        department=department,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+    )
+    return 201, role
+
+
+@router.get("/me/tokens", response=list[TokenOut])
+def list_tokens(request: HttpRequest):
+    return list(ApiToken.objects.filter(user=request.auth))
+
+
+@router.post("/me/tokens", response={201: TokenCreatedOut, 409: ErrorOut})
+def create_token(request: HttpRequest, payload: TokenIn):
+    token, secret = services.create_api_token(user=request.auth, name=payload.name)
+    return 201, {**TokenOut.from_orm(token).dict(), "secret": secret}
+
+
+@router.delete("/me/tokens/{pk}", response={204: None, 404: ErrorOut})
+def revoke_token(request: HttpRequest, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.auth)
+    services.revoke_api_token(user=request.auth, token=token)
+    return 204, None

@@ -1,0 +1,58 @@
+"""Per-person language, and two-factor authentication for the roles that must have it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import translation
+
+from .adapter import mfa_required
+
+
+class UserLanguageMiddleware:
+    """A signed-in person sees the language they chose, on every device."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """Programme office and examination board work only with two-factor authentication on.
+
+    Until it is set up, every page leads to the setup page; signing out stays possible.
+    """
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and mfa_required(user)
+            and not Authenticator.objects.filter(
+                user_id=user.pk, type=Authenticator.Type.TOTP
+            ).exists()
+        ):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": "Two-factor authentication must be set up first."}, status=403
+                )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

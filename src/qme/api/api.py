@@ -1,0 +1,81 @@
+"""The versioned JSON API: /api/v1/, documented at /api/v1/openapi.json.
+
+Each domain app contributes a router that calls the same services and rules as the pages.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import django_auth
+
+from qme.core.errors import ActionRefused
+
+from .auth import TokenAuth
+
+api = NinjaAPI(
+    title="QME Programme Office API",
+    version="1",
+    description=(
+        "Authenticate with your browser session or with a personal API token "
+        "(`Authorization: Bearer qme_…`, created on your API tokens page). "
+        "Every endpoint applies the same rules as the pages: you see only what is yours to see."
+    ),
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ActionRefused)
+def action_refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=409)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"loc": ["body", field], "msg": " ".join(str(m) for m in messages)}
+            for field, messages in exc.message_dict.items()
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": " ".join(exc.messages)}]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("You are not allowed to do this."), "code": "forbidden"}, status=403
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("Not found."), "code": "not_found"}, status=404
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("Sign in or send a valid API token."), "code": "unauthenticated"},
+        status=401,
+    )
+
+
+def _register_routers() -> None:
+    from qme.accounts.api import router as people_router
+    from qme.organisations.api import router as organisations_router
+
+    api.add_router("/", people_router)
+    api.add_router("/", organisations_router)
+
+
+_register_routers()

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import translation
+from ninja.security import HttpBearer
+
+from qme.accounts.services import authenticate_api_token
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer qme_…` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = authenticate_api_token(token)
+        if user is not None:
+            request.user = user
+            translation.activate(user.language)
+        return user

@@ -1,0 +1,32 @@
+"""Writing to the audit trail. Every state-changing service calls record_event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from qme.accounts.models import User
+
+from .models import AuditEvent
+
+
+def record_event(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=str(actor) if actor is not None and actor.pk else "system",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        reason=reason,
+        data=data or {},
+    )

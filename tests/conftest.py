@@ -1,0 +1,112 @@
+"""Personas: a programme officer, a coordinator of each of two hospitals, a doctor, a hospital
+supervisor, a university supervisor, a board member, a trainee and an applicant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+
+from qme.accounts.models import User
+from qme.organisations.models import Organisation, RoleKind
+
+from .factories import OrganisationFactory, UniversityFactory, UserFactory, person_with_role
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@dataclass
+class World:
+    university: Organisation
+    hospital_a: Organisation
+    hospital_b: Organisation
+    office: User
+    coordinator_a: User
+    coordinator_b: User
+    doctor_a: User
+    supervisor_a: User
+    university_supervisor: User
+    board_member: User
+    trainee_a: User
+    applicant: User
+
+
+@pytest.fixture
+def world(db) -> World:
+    university = UniversityFactory(name="University of Twente", short_name="UT", city="Enschede")
+    hospital_a = OrganisationFactory(
+        name="Amstelland Medisch Centrum", short_name="Amstelland", city="Amsterdam", region="NH"
+    )
+    hospital_b = OrganisationFactory(
+        name="Ziekenhuis De Maasoever", short_name="Maasoever", city="Rotterdam", region="ZH"
+    )
+    office = person_with_role(
+        RoleKind.PROGRAMME_OFFICE, university, full_name="Olga Office", email="office@example.org"
+    )
+    TOTP.activate(office, TOTP_SECRET)
+    board = person_with_role(
+        RoleKind.EXAMINATION_BOARD, university, full_name="Bert Board", email="board@example.org"
+    )
+    TOTP.activate(board, TOTP_SECRET)
+    return World(
+        university=university,
+        hospital_a=hospital_a,
+        hospital_b=hospital_b,
+        office=office,
+        coordinator_a=person_with_role(
+            RoleKind.HOSPITAL_COORDINATOR,
+            hospital_a,
+            full_name="Cora Coordinator",
+            email="cora@example.org",
+        ),
+        coordinator_b=person_with_role(
+            RoleKind.HOSPITAL_COORDINATOR,
+            hospital_b,
+            full_name="Ben Coordinator",
+            email="ben@example.org",
+        ),
+        doctor_a=person_with_role(
+            RoleKind.MEDICAL_DOCTOR, hospital_a, full_name="Dirk Doctor", email="dirk@example.org"
+        ),
+        supervisor_a=person_with_role(
+            RoleKind.HOSPITAL_SUPERVISOR,
+            hospital_a,
+            full_name="Sara Supervisor",
+            email="sara@example.org",
+        ),
+        university_supervisor=person_with_role(
+            RoleKind.UNIVERSITY_SUPERVISOR,
+            university,
+            full_name="Ulla University",
+            email="ulla@example.org",
+        ),
+        board_member=board,
+        trainee_a=person_with_role(
+            RoleKind.TRAINEE, hospital_a, full_name="Tim Trainee", email="tim@example.org"
+        ),
+        applicant=UserFactory(full_name="Anna Applicant", email="anna@example.org"),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user): a test client signed in as that person (two-factor step done)."""
+
+    def _sign_in(user: User):
+        client.force_login(user)
+        return client
+
+    return _sign_in
