@@ -1,7 +1,5 @@
 """API for people, their roles, and one's own API tokens."""
 
-from __future__ import annotations
-
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404

@@ -1,7 +1,5 @@
 """API for organisations, departments and roles: the same services and rules as the pages."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
