@@ -24,6 +24,10 @@ def mfa_required(user: Any) -> bool:
     return bool(roles.role_kinds(user) & set(settings.QME_MFA_REQUIRED_ROLES))
 
 
+def has_totp(user: Any) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return settings.QME_OPEN_SIGNUP

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 
-from .adapter import mfa_required
+from .adapter import has_totp, mfa_required
 
 
 class UserLanguageMiddleware:
@@ -32,7 +31,17 @@ class RequireTwoFactorMiddleware:
     Until it is set up, every page leads to the setup page; signing out stays possible.
     """
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health")
+    # Only what is needed to set it up, or to leave: sign-in steps, the two-factor pages, sign-out.
+    ALLOWED_PREFIXES = (
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/2fa/",
+        "/accounts/reauthenticate/",
+        "/accounts/password/reset/",
+        "/static/",
+        "/i18n/",
+        "/health",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,13 +53,9 @@ class RequireTwoFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and mfa_required(user)
-            and not Authenticator.objects.filter(
-                user_id=user.pk, type=Authenticator.Type.TOTP
-            ).exists()
+            and not has_totp(user)
         ):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse(
                     {"detail": "Two-factor authentication must be set up first."}, status=403
                 )

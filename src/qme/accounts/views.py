@@ -3,6 +3,7 @@ person's own profile and API tokens."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -216,7 +217,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.update_person(actor=user, person=user, changes=form.cleaned_data)
         messages.success(request, _("Your changes have been saved."))
         response = redirect("profile")
-        response.set_cookie("qme_language", user.language, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
         return response
     return render(
         request, "accounts/profile.html", {"form": form, "roles": selectors.roles_of(user)}

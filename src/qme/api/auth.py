@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja.security import HttpBearer
 
+from qme.accounts.adapter import has_totp, mfa_required
 from qme.accounts.services import authenticate_api_token
 
 
@@ -14,6 +15,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = authenticate_api_token(token)
+        if user is not None and mfa_required(user) and not has_totp(user):
+            return None  # two-factor authentication must be set up before the API can be used
         if user is not None:
             request.user = user
             translation.activate(user.language)
