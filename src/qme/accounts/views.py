@@ -82,7 +82,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people/detail.html",
         {
             "person": person,
-            "roles": selectors.roles_of(person),
+            "roles": selectors.roles_of(person, viewer=request.user),
             "can_manage": can_manage,
             "role_form": RoleForm() if can_manage else None,
             "can_view_trail": request.user.has_perm("audit.view_trail"),
@@ -179,7 +179,7 @@ def role_assign(request: HttpRequest, pk: int) -> HttpResponse:
         "people/detail.html",
         {
             "person": person,
-            "roles": selectors.roles_of(person),
+            "roles": selectors.roles_of(person, viewer=request.user),
             "can_manage": True,
             "role_form": form,
             "can_view_trail": request.user.has_perm("audit.view_trail"),
@@ -226,7 +226,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         )
         return response
     return render(
-        request, "accounts/profile.html", {"form": form, "roles": selectors.roles_of(user)}
+        request,
+        "accounts/profile.html",
+        {"form": form, "roles": selectors.roles_of(user, viewer=user)},
     )
 
 

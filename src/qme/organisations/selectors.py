@@ -46,6 +46,16 @@ def people_visible_to(user: User) -> QuerySet[User]:
     return qs.filter(Q(pk=user.pk) | Q(pk__in=today_roles.values("user_id")))
 
 
+def roles_visible_to(user: User) -> QuerySet[Role]:
+    """Roles shown beside people: all for the programme office; one's own roles; and the roles
+    held at an organisation the person coordinates (not what a colleague does elsewhere)."""
+    qs = Role.objects.all()
+    if roles.is_programme_office(user):
+        return qs
+    coordinated = roles.organisation_ids(user, RoleKind.HOSPITAL_COORDINATOR)
+    return qs.filter(Q(user_id=user.pk) | Q(organisation_id__in=coordinated))
+
+
 def people_list(
     user: User,
     *,
@@ -57,10 +67,13 @@ def people_list(
     qs = people_visible_to(user)
     if query:
         qs = qs.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
-    if organisation_id:
-        qs = qs.filter(roles__organisation_id=organisation_id)
-    if role:
-        qs = qs.filter(roles__kind=role)
+    if organisation_id or role:
+        matching = roles_visible_to(user)
+        if organisation_id:
+            matching = matching.filter(organisation_id=organisation_id)
+        if role:
+            matching = matching.filter(kind=role)
+        qs = qs.filter(pk__in=matching.values("user_id"))
     if active in ("yes", "no"):
         qs = qs.filter(is_active=active == "yes")
     return (
@@ -68,9 +81,9 @@ def people_list(
         .prefetch_related(
             Prefetch(
                 "roles",
-                queryset=Role.objects.select_related("organisation", "department").order_by(
-                    "organisation__name", "kind"
-                ),
+                queryset=roles_visible_to(user)
+                .select_related("organisation", "department")
+                .order_by("organisation__name", "kind"),
             )
         )
         .order_by("full_name", "email")
@@ -89,7 +102,10 @@ def roles_at(organisation: Organisation) -> QuerySet[Role]:
     )
 
 
-def roles_of(person: User) -> QuerySet[Role]:
-    return person.roles.select_related("organisation", "department").order_by(
-        "organisation__name", "kind"
+def roles_of(person: User, *, viewer: User) -> QuerySet[Role]:
+    return (
+        roles_visible_to(viewer)
+        .filter(user=person)
+        .select_related("organisation", "department")
+        .order_by("organisation__name", "kind")
     )
