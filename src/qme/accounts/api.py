@@ -1,8 +1,10 @@
 """API for people, their roles, and one's own API tokens."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -11,6 +13,7 @@ from qme.api.schemas import (
     PersonIn,
     PersonOut,
     PersonPatch,
+    ReasonIn,
     RoleIn,
     RoleOut,
     TokenCreatedOut,
@@ -20,7 +23,7 @@ from qme.api.schemas import (
 from qme.core.permissions import require, require_visible
 from qme.organisations import selectors
 from qme.organisations import services as organisation_services
-from qme.organisations.models import Department, Organisation, Role, RoleKind
+from qme.organisations.models import Department, Organisation, RoleKind
 
 from . import services
 from .models import ApiToken, User
@@ -37,7 +40,10 @@ class PeopleFilters(Schema):
 def _person(request: HttpRequest, pk: int) -> User:
     person = get_object_or_404(
         User.objects.prefetch_related(
-            Prefetch("roles", queryset=Role.objects.select_related("organisation"))
+            Prefetch(
+                "roles",
+                queryset=selectors.roles_visible_to(request.auth).select_related("organisation"),
+            )
         ),
         pk=pk,
     )
@@ -88,10 +94,14 @@ def update_person(request: HttpRequest, pk: int, payload: PersonPatch):
 def assign_role(request: HttpRequest, pk: int, payload: RoleIn):
     person = _person(request, pk)
     require(request.auth, "accounts.manage_people")
-    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
-    department = (
-        get_object_or_404(Department, pk=payload.department_id) if payload.department_id else None
-    )
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    if organisation is None:
+        raise ValidationError({"organisation_id": _("There is no such organisation.")})
+    department = None
+    if payload.department_id is not None:
+        department = Department.objects.filter(pk=payload.department_id).first()
+        if department is None:
+            raise ValidationError({"department_id": _("There is no such department.")})
     role = organisation_services.assign_role(
         actor=request.auth,
         person=person,
@@ -102,6 +112,28 @@ def assign_role(request: HttpRequest, pk: int, payload: RoleIn):
         ends_on=payload.ends_on,
     )
     return 201, role
+
+
+def _set_active(request: HttpRequest, pk: int, *, active: bool, reason: str) -> User:
+    person = _person(request, pk)
+    services.set_person_active(actor=request.auth, person=person, active=active, reason=reason)
+    return _person(request, pk)
+
+
+@router.post(
+    "/people/{pk}/deactivate",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def deactivate_person(request: HttpRequest, pk: int, payload: ReasonIn):
+    return _set_active(request, pk, active=False, reason=payload.reason)
+
+
+@router.post(
+    "/people/{pk}/reactivate",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def reactivate_person(request: HttpRequest, pk: int, payload: ReasonIn):
+    return _set_active(request, pk, active=True, reason=payload.reason)
 
 
 @router.get("/me/tokens", response=list[TokenOut])

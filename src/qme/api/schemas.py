@@ -77,6 +77,15 @@ class RoleIn(Schema):
     ends_on: dt.date | None = None
 
 
+class DepartmentPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    is_active: bool | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class EndRoleIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
     ends_on: dt.date | None = None

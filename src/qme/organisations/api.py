@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from qme.api.schemas import (
     DepartmentIn,
     DepartmentOut,
+    DepartmentPatch,
     EndRoleIn,
     ErrorOut,
     OrganisationIn,
@@ -18,7 +19,7 @@ from qme.api.schemas import (
 from qme.core.permissions import require_visible
 
 from . import selectors, services
-from .models import Organisation, OrganisationKind, Region, Role
+from .models import Department, Organisation, OrganisationKind, Region, Role
 
 router = Router(tags=["organisations"])
 
@@ -86,6 +87,21 @@ def create_department(request: HttpRequest, pk: int, payload: DepartmentIn):
     organisation = _organisation(request, pk)
     return 201, services.create_department(
         actor=request.auth, organisation=organisation, name=payload.name
+    )
+
+
+@router.patch(
+    "/organisations/{pk}/departments/{department_pk}",
+    response={200: DepartmentOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def update_department(request: HttpRequest, pk: int, department_pk: int, payload: DepartmentPatch):
+    organisation = _organisation(request, pk)
+    department = get_object_or_404(Department, pk=department_pk, organisation=organisation)
+    return services.update_department(
+        actor=request.auth,
+        department=department,
+        name=department.name if payload.name is None else payload.name,
+        is_active=department.is_active if payload.is_active is None else payload.is_active,
     )
 
 
