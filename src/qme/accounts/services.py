@@ -39,6 +39,7 @@ def create_person(
     phone: str = "",
     password: str | None = None,
     send_invitation: bool = True,
+    invited_by: User | None = None,
 ) -> User:
     """Create an account. Without a password the person is invited by e-mail to choose one."""
     if actor is not None:
@@ -60,14 +61,15 @@ def create_person(
     user.full_clean()
     user.save()
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    record_event(actor=actor, action="person.created", target=user)
+    inviter = actor or invited_by
+    record_event(actor=inviter, action="person.created", target=user)
     if send_invitation and not password:
         queue_email(
             to=user.email,
             template="invitation",
             context={
                 "person": user.full_name,
-                "invited_by": str(actor) if actor else "",
+                "invited_by": str(inviter) if inviter else "",
                 "path": _set_password_url(user),
             },
             language=user.language,
