@@ -5,11 +5,12 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from qme.api.schemas import (
     ErrorOut,
+    InputSchema,
     PersonIn,
     PersonOut,
     PersonPatch,
@@ -31,7 +32,7 @@ from .models import ApiToken, User
 router = Router(tags=["people"])
 
 
-class PeopleFilters(Schema):
+class PeopleFilters(InputSchema):
     q: str = ""
     organisation_id: int | None = None
     role: RoleKind | None = None

@@ -1,10 +1,24 @@
 import datetime as dt
 
 from ninja import Field, Schema
-from pydantic import HttpUrl
+from pydantic import ConfigDict, HttpUrl, field_validator
 
 from qme.accounts.models import User
 from qme.organisations.models import OrganisationKind, Region, RoleKind
+
+
+class InputSchema(Schema):
+    """What a client sends: text is trimmed and null characters are refused, as in the forms,
+    so "   " counts as empty and no database is asked to store a NUL byte."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_null_characters(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Null characters are not allowed.")
+        return value
 
 
 class ErrorOut(Schema):
@@ -27,7 +41,7 @@ class OrganisationOut(Schema):
     is_active: bool
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
     kind: OrganisationKind
     name: str = Field(min_length=1, max_length=200)
     short_name: str = Field("", max_length=40)
@@ -37,7 +51,7 @@ class OrganisationIn(Schema):
     is_active: bool = True
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(InputSchema):
     kind: OrganisationKind | None = None
     name: str | None = Field(None, min_length=1, max_length=200)
     short_name: str | None = Field(None, max_length=40)
@@ -54,7 +68,7 @@ class DepartmentOut(Schema):
     is_active: bool
 
 
-class DepartmentIn(Schema):
+class DepartmentIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
 
 
@@ -69,7 +83,7 @@ class RoleOut(Schema):
     ends_on: dt.date | None
 
 
-class RoleIn(Schema):
+class RoleIn(InputSchema):
     organisation_id: int
     kind: RoleKind
     department_id: int | None = None
@@ -77,16 +91,16 @@ class RoleIn(Schema):
     ends_on: dt.date | None = None
 
 
-class DepartmentPatch(Schema):
+class DepartmentPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     is_active: bool | None = None
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class EndRoleIn(Schema):
+class EndRoleIn(InputSchema):
     reason: str = Field(min_length=1, max_length=500)
     ends_on: dt.date | None = None
 
@@ -105,7 +119,7 @@ class PersonOut(Schema):
         return list(obj.roles.all())
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     email: str = Field(min_length=3, max_length=254)
     full_name: str = Field(min_length=1, max_length=200)
     preferred_name: str = Field("", max_length=100)
@@ -113,7 +127,7 @@ class PersonIn(Schema):
     language: User.Language = User.Language.DUTCH
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     email: str | None = Field(None, min_length=3, max_length=254)
     full_name: str | None = Field(None, min_length=1, max_length=200)
     preferred_name: str | None = Field(None, max_length=100)
@@ -134,5 +148,5 @@ class TokenCreatedOut(TokenOut):
     secret: str
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from qme.api.schemas import (
@@ -11,6 +11,7 @@ from qme.api.schemas import (
     DepartmentPatch,
     EndRoleIn,
     ErrorOut,
+    InputSchema,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
@@ -24,7 +25,7 @@ from .models import Department, Organisation, OrganisationKind, Region, Role
 router = Router(tags=["organisations"])
 
 
-class OrganisationFilters(Schema):
+class OrganisationFilters(InputSchema):
     q: str = ""
     kind: OrganisationKind | None = None
     region: Region | None = None
