@@ -292,7 +292,11 @@ class TestTheApi:
         client = client_for(world.coordinator_a)
         role = world.doctor_a.roles.get()
         for method, path, payload in [
-            ("post", "organisations", {"kind": "hospital", "name": "N", "city": "C", "region": "UT"}),
+            (
+                "post",
+                "organisations",
+                {"kind": "hospital", "name": "N", "city": "C", "region": "UT"},
+            ),
             ("patch", f"organisations/{world.hospital_a.pk}", {"name": "Renamed"}),
             ("post", f"organisations/{world.hospital_a.pk}/departments", {"name": "New"}),
             ("post", "people", {"email": "new@example.org", "full_name": "New Person"}),
@@ -343,9 +347,7 @@ class TestTheApi:
     "persona",
     ["doctor_a", "supervisor_a", "university_supervisor", "board_member", "trainee_a", "applicant"],
 )
-def test_it_lets_no_other_role_create_or_change_organisations_or_people(
-    world, client_for, persona
-):
+def test_it_lets_no_other_role_create_or_change_organisations_or_people(world, client_for, persona):
     user = getattr(world, persona)
     client = client_for(user)
     before = row_counts()
