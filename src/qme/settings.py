@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qme.accounts",
     "qme.organisations",
     "qme.audit",
+    "qme.positions",
     "qme.api",
     "django.contrib.admin",
     "django.contrib.auth",

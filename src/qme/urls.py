@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/", include("qme.organisations.urls")),
     path("people/", include("qme.accounts.urls")),
     path("audit/", include("qme.audit.urls")),
+    path("", include("qme.positions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -73,9 +73,11 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def _register_routers() -> None:
     from qme.accounts.api import router as people_router
     from qme.organisations.api import router as organisations_router
+    from qme.positions.api import router as positions_router
 
     api.add_router("/", people_router)
     api.add_router("/", organisations_router)
+    api.add_router("/", positions_router)
 
 
 _register_routers()

@@ -21,8 +21,16 @@ class NavItem:
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        items = [
+            NavItem(str(_("Open positions")), reverse("positions:public_list"), "public"),
+            NavItem(str(_("Sign in")), reverse("account_login"), "login"),
+        ]
+        return {"nav_items": items, "nav_section": _current(request, items)}
     items = [NavItem(str(_("Home")), reverse("home"), "home")]
+    if user.has_perm("positions.list_requests"):
+        items.append(NavItem(str(_("Requests")), reverse("positions:request_list"), "requests"))
+    if user.has_perm("positions.list_positions"):
+        items.append(NavItem(str(_("Positions")), reverse("positions:position_list"), "positions"))
     if roles.current_roles(user):
         label = _("Organisations") if roles.is_programme_office(user) else _("My organisations")
         items.append(NavItem(str(label), reverse("organisations:list"), "organisations"))
@@ -32,9 +40,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(NavItem(str(_("People")), reverse("people:list"), "people"))
     if user.has_perm("audit.view_trail"):
         items.append(NavItem(str(_("Audit trail")), reverse("audit:trail"), "audit"))
+    return {"nav_items": items, "nav_section": _current(request, items)}
+
+
+def _current(request: HttpRequest, items: list[NavItem]) -> str:
     path = request.path
-    current = next(
+    return next(
         (item.section for item in reversed(items) if path.startswith(item.url) and item.url != "/"),
         "home" if path == "/" else "",
     )
-    return {"nav_items": items, "nav_section": current}
