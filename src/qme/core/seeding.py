@@ -332,6 +332,7 @@ def seed_demo(*, stdout=None) -> list[DemoLogin]:
             Role.objects.create(
                 user=user, organisation=hospital, kind=RoleKind.HOSPITAL_COORDINATOR
             )
+    _seed_positions(organisations, password_hash)
     if stdout:
         stdout.write(
             f"Demo data ready: {Organisation.objects.count()} organisations, {User.objects.count()} people."
@@ -408,8 +409,302 @@ def seed_national(*, hospitals: int = 64, people: int = 5200, seed: int = 4, std
                 Role(user=user, organisation=rng.choice(care), kind=rng.choice(role_kinds))
             )
     Role.objects.bulk_create(roles, batch_size=2000, ignore_conflicts=True)
+    _seed_national_positions(rng, care, universities)
     if stdout:
         stdout.write(
             f"National data ready: {Organisation.objects.care_providers().count()} hospitals and care "
             f"institutions, {User.objects.count()} people, {Role.objects.count()} roles."
         )
+
+
+# --- Position requests and positions -----------------------------------------------------------
+
+DEMO_PROJECTS = [
+    # (hospital short name, title, clinical problem, outline, final state)
+    (
+        "Amstelland MC",
+        "Patient-specific 4D flow MRI model of the aortic valve",
+        "Cardiologists cannot yet predict which patients with a bicuspid aortic valve will develop aortic dilatation.",
+        "Design a pipeline from 4D flow MRI to a patient-specific flow model that reports wall shear stress to the cardiologist.",
+        "open",
+    ),
+    (
+        "Maasoever",
+        "AI-assisted follow-up of lung nodules in low-dose CT",
+        "Radiologists spend much time comparing nodules between follow-up scans, and miss growth in small nodules.",
+        "Design and validate a tool that registers follow-up CT scans and measures nodule volume change, embedded in the radiology workflow.",
+        "open",
+    ),
+    (
+        "Vechtdal",
+        "Remote monitoring of heart failure patients at home",
+        "Readmissions of heart failure patients are often preceded by signs that are not noticed in time.",
+        "Design a monitoring concept with wearable sensors and an alarm logic that nurses trust.",
+        "draft",
+    ),
+    (
+        "MC Kempenland",
+        "Dose optimisation in paediatric interventional radiology",
+        "Children receive more radiation than needed during some interventional procedures.",
+        "Design protocol-specific dose settings and a real-time feedback display for the interventional team.",
+        "selection",
+    ),
+    (
+        "Noorderzorg",
+        "Patient-specific 3D-printed surgical guides for jaw reconstruction",
+        "Planning jaw reconstructions takes surgeons many hours and the result varies.",
+        "Design a validated workflow from CT to a 3D-printed cutting guide that surgeons can plan in one hour.",
+        "filled",
+    ),
+    (
+        "Waalboog",
+        "Automated quality control of the linear accelerators",
+        "Daily quality control of the radiotherapy linear accelerators takes an hour before the first patient.",
+        "Design an automated QC procedure with image analysis of the daily phantom measurements.",
+        "cancelled",
+    ),
+]
+DEMO_REQUESTS = [
+    ("Amstelland MC", "Closed-loop control of anaesthesia depth", "draft"),
+    ("Maasoever", "Early warning of sepsis from monitoring data on the ward", "submitted"),
+    ("Amstelland MC", "Image-guided needle placement for liver biopsies", "changes_requested"),
+    ("Vechtdal", "Smart bed for the prevention of pressure ulcers", "declined"),
+    ("Maasoever", "Ultrasound elastography of the thyroid", "withdrawn"),
+]
+
+
+def _person_of(hospital: Organisation, kind: str, password_hash: str) -> User:
+    role = Role.objects.filter(organisation=hospital, kind=kind).select_related("user").first()
+    if role:
+        return role.user
+    slug = (hospital.short_name or hospital.name).lower().replace(" ", "").replace("/", "")
+    user = _make_user(
+        f"{kind.replace('_', '.')}.{slug}@{DEMO_DOMAIN}",
+        f"{kind.split('_')[-1].title()} {hospital.short_name}",
+        "nl",
+        password_hash,
+    )
+    Role.objects.create(user=user, organisation=hospital, kind=kind)
+    return user
+
+
+def _seed_positions(organisations: dict[str, Organisation], password_hash: str) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.positions import services as position_services
+    from qme.positions.models import Position, PositionRequest, PositionStatus
+
+    if PositionRequest.objects.exists():
+        return
+    office = User.objects.get(email=f"office@{DEMO_DOMAIN}")
+    today = timezone.localdate()
+    universities = [o for o in organisations.values() if o.is_university]
+    uni_supervisors = {u.pk: _university_supervisor(u, password_hash) for u in universities}
+
+    def draft(short: str, title: str, problem: str = "", outline: str = "") -> PositionRequest:
+        hospital = organisations[short]
+        coordinator = _person_of(hospital, RoleKind.HOSPITAL_COORDINATOR, password_hash)
+        return position_services.create_request(
+            actor=coordinator,
+            hospital=hospital,
+            department=hospital.departments.order_by("name").first(),
+            title=title,
+            clinical_problem=problem
+            or f"The clinical problem behind “{title}”, as seen by the department.",
+            project_outline=outline
+            or f"A design project of effectively one year: {title.lower()}.",
+            expected_result="A validated prototype that the department can use in daily care.",
+            medical_doctor=_person_of(hospital, RoleKind.MEDICAL_DOCTOR, password_hash),
+            hospital_supervisor=_person_of(hospital, RoleKind.HOSPITAL_SUPERVISOR, password_hash),
+            intended_start=today + dt.timedelta(days=150),
+            commits_employment=True,
+            commits_funding=True,
+            commits_workplace=True,
+            training_climate="Clinical physicists, two engineers and a research group in the department.",
+        )
+
+    for i, (short, title, problem, outline, state) in enumerate(DEMO_PROJECTS):
+        request = draft(short, title, problem, outline)
+        coordinator = request.created_by
+        position_services.submit_request(actor=coordinator, request=request)
+        university = universities[i % len(universities)]
+        position = position_services.approve_request(
+            actor=office,
+            request=request,
+            university=university,
+            university_supervisor=uni_supervisors[university.pk],
+            reason="Strong clinical case and a good training climate.",
+        )
+        position_services.update_position(
+            actor=office,
+            position=position,
+            changes={
+                "title_nl": title,
+                "requirements_en": "Experience with image analysis or modelling is an advantage.",
+                "requirements_nl": "Ervaring met beeldanalyse of modelleren is een pre.",
+            },
+        )
+        if state == "draft":
+            continue
+        position_services.publish_position(actor=office, position=position)
+        if state in ("selection", "filled"):
+            position_services.close_position(
+                actor=office, position=position, reason="Enough strong applicants."
+            )
+        if state == "filled":
+            Position.objects.filter(pk=position.pk).update(status=PositionStatus.FILLED)
+        if state == "cancelled":
+            position_services.cancel_position(
+                actor=office, position=position, reason="The funding of the hospital fell through."
+            )
+
+    for short, title, state in DEMO_REQUESTS:
+        request = draft(short, title)
+        coordinator = request.created_by
+        if state == "draft":
+            position_services.update_request(
+                actor=coordinator,
+                request=request,
+                changes={"training_climate": "", "commits_funding": False},
+            )
+            continue
+        position_services.submit_request(actor=coordinator, request=request)
+        if state == "changes_requested":
+            position_services.request_changes(
+                actor=office,
+                request=request,
+                comment="Please describe who supervises the trainee day to day, and confirm the funding for the second year.",
+            )
+        elif state == "declined":
+            position_services.decline_request(
+                actor=office,
+                request=request,
+                reason="The project is a product development without a design question at EngD level.",
+            )
+        elif state == "withdrawn":
+            position_services.withdraw_request(
+                actor=coordinator,
+                request=request,
+                reason="The department chose a PhD position instead.",
+            )
+
+
+def _university_supervisor(university: Organisation, password_hash: str) -> User:
+    role = (
+        Role.objects.filter(organisation=university, kind=RoleKind.UNIVERSITY_SUPERVISOR)
+        .select_related("user")
+        .first()
+    )
+    if role:
+        return role.user
+    slug = (university.short_name or university.name).lower().replace("/", "").replace(" ", "")
+    user = _make_user(
+        f"supervisor.{slug}@{DEMO_DOMAIN}",
+        f"Supervisor {university.short_name}",
+        "en",
+        password_hash,
+    )
+    Role.objects.create(user=user, organisation=university, kind=RoleKind.UNIVERSITY_SUPERVISOR)
+    return user
+
+
+def _seed_national_positions(
+    rng: random.Random, care: list[Organisation], universities: list[Organisation]
+) -> None:
+    """Hundreds of requests and positions over ten years, created in bulk (no e-mail)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.positions.models import Position, PositionRequest, PositionStatus, RequestStatus
+
+    if PositionRequest.objects.filter(title__startswith="National project").exists():
+        return
+    office = User.objects.get(email=f"office@{DEMO_DOMAIN}")
+    coordinators = dict(
+        Role.objects.filter(kind=RoleKind.HOSPITAL_COORDINATOR).values_list(
+            "organisation_id", "user_id"
+        )
+    )
+    supervisors = list(
+        Role.objects.filter(kind=RoleKind.UNIVERSITY_SUPERVISOR).values_list(
+            "organisation_id", "user_id"
+        )
+    )
+    today = timezone.localdate()
+    requests = []
+    for n in range(440):
+        year_ago = 10 - n // 44
+        hospital = care[n % len(care)]
+        submitted = timezone.now() - dt.timedelta(days=365 * year_ago - rng.randint(0, 300))
+        if year_ago > 1:
+            status = rng.choices(
+                [RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN], [7, 2, 1]
+            )[0]
+        else:
+            status = rng.choice(list(RequestStatus.values))
+        requests.append(
+            PositionRequest(
+                hospital=hospital,
+                title=f"National project {n:04d}: {rng.choice(['imaging', 'modelling', 'monitoring', 'dosimetry', 'signal analysis'])}",
+                clinical_problem="A clinical problem of the department.",
+                project_outline="A design project of effectively one year.",
+                expected_result="A validated prototype.",
+                intended_start=(submitted + dt.timedelta(days=180)).date(),
+                commits_employment=True,
+                commits_funding=True,
+                commits_workplace=True,
+                training_climate="Clinical physicists and engineers.",
+                status=status,
+                created_by_id=coordinators.get(hospital.pk, office.pk),
+                created_at=submitted - dt.timedelta(days=14),
+                updated_at=submitted,
+                submitted_at=None if status == RequestStatus.DRAFT else submitted,
+                submission_count=0 if status == RequestStatus.DRAFT else 1,
+                decided_at=submitted + dt.timedelta(days=20)
+                if status in (RequestStatus.APPROVED, RequestStatus.DECLINED)
+                else None,
+                decided_by=office
+                if status in (RequestStatus.APPROVED, RequestStatus.DECLINED)
+                else None,
+                decision_reason="Decided by the programme office."
+                if status == RequestStatus.DECLINED
+                else "",
+            )
+        )
+    PositionRequest.objects.bulk_create(requests, batch_size=500)
+    positions = []
+    for request in PositionRequest.objects.filter(
+        title__startswith="National project", status=RequestStatus.APPROVED
+    ):
+        university_id, supervisor_id = supervisors[request.pk % len(supervisors)]
+        start = request.intended_start
+        deadline = start - dt.timedelta(days=60)
+        if start < today - dt.timedelta(days=60):
+            status = PositionStatus.FILLED if request.pk % 9 else PositionStatus.CANCELLED
+        elif deadline >= today:
+            status = PositionStatus.OPEN
+        else:
+            status = PositionStatus.SELECTION
+        PositionRequest.objects.filter(pk=request.pk).update(
+            university_id=university_id, university_supervisor_id=supervisor_id
+        )
+        positions.append(
+            Position(
+                request=request,
+                hospital_id=request.hospital_id,
+                university_id=university_id,
+                title_nl=request.title,
+                title_en=request.title,
+                description_nl=request.project_outline,
+                description_en=request.project_outline,
+                start_date=start,
+                application_deadline=deadline,
+                status=status,
+                published_at=request.decided_at,
+                status_changed_at=request.decided_at or request.updated_at,
+            )
+        )
+    Position.objects.bulk_create(positions, batch_size=500)
