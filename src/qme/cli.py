@@ -35,6 +35,7 @@ def _demo(argv: list[str]) -> int:
         flush=True,
     )
     worker = subprocess.Popen([sys.executable, "-m", "qme.cli", "worker"])
+    scheduler = subprocess.Popen([sys.executable, "-m", "qme.cli", "scheduler"])
     try:
         web = subprocess.Popen(
             [sys.executable, "-m", "qme.cli", "runserver", addr, "--noreload", "--skip-checks"]
@@ -43,7 +44,7 @@ def _demo(argv: list[str]) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        for process in (worker, locals().get("web")):
+        for process in (worker, scheduler, locals().get("web")):
             if process is not None and process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=10)
@@ -53,6 +54,8 @@ def _serve(argv: list[str]) -> int:
     bind = os.environ.get("QME_BIND", "127.0.0.1:8000")
     workers = os.environ.get("QME_WEB_WORKERS", str((os.cpu_count() or 1) * 2 + 1))
     args = [
+        sys.executable,
+        "-m",
         "gunicorn",
         "qme.wsgi:application",
         "--bind",
@@ -63,7 +66,7 @@ def _serve(argv: list[str]) -> int:
         "-",
         *argv,
     ]
-    os.execvp("gunicorn", args)
+    os.execv(sys.executable, args)  # the gunicorn of this environment, whatever the PATH
     return 0
 
 
@@ -85,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(rest)
     if command == "worker":
         _django(["db_worker", *rest])
+        return 0
+    if command == "scheduler":
+        _django(["scheduler", *rest])
         return 0
     if command == "demo-code":
         _django(["demo_code", *rest])

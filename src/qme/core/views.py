@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from qme.core.home import home_sections
 from qme.organisations import roles
-from qme.organisations.home import home_sections
 
 
 @login_required

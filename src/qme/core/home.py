@@ -1,0 +1,21 @@
+"""Each person's home page: one section per role they hold, contributed by the domain apps."""
+
+from __future__ import annotations
+
+from qme.accounts.models import User
+from qme.organisations import home as organisations_home
+from qme.organisations import roles
+from qme.organisations.home import HomeSection
+from qme.organisations.models import RoleKind
+from qme.positions import home as positions_home
+
+
+def home_sections(user: User) -> list[HomeSection]:
+    kinds = roles.role_kinds(user)
+    sections: list[HomeSection] = []
+    if RoleKind.PROGRAMME_OFFICE in kinds:
+        sections.append(positions_home.office_section(user))
+    if RoleKind.HOSPITAL_COORDINATOR in kinds:
+        sections.append(positions_home.coordinator_section(user))
+    sections.extend(organisations_home.home_sections(user))
+    return sections

@@ -1,0 +1,46 @@
+"""Periodic jobs: the scheduler (`qme scheduler`) puts each on the task queue when it is due,
+and the worker runs it. Each job's task calls a service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks.base import Task
+
+from .models import ScheduledJob
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: dt.timedelta
+
+    def task(self) -> Task:
+        from qme.positions import tasks as position_tasks
+
+        return {
+            "close-expired-positions": position_tasks.close_expired_positions,
+        }[self.name]
+
+
+JOBS = (Job("close-expired-positions", dt.timedelta(hours=1)),)
+
+
+def enqueue_due_jobs(now: dt.datetime | None = None) -> list[str]:
+    """Enqueue every job whose period has passed; returns the names enqueued."""
+    now = now or timezone.now()
+    enqueued = []
+    for job in JOBS:
+        with transaction.atomic():
+            row, _created = ScheduledJob.objects.select_for_update().get_or_create(name=job.name)
+            if row.last_enqueued_at is not None and now - row.last_enqueued_at < job.every:
+                continue
+            row.last_enqueued_at = now
+            row.save(update_fields=["last_enqueued_at"])
+            task = job.task()
+            transaction.on_commit(task.enqueue)
+            enqueued.append(job.name)
+    return enqueued
