@@ -17,7 +17,6 @@ from qme.organisations.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
-_PASSWORD_HASH = make_password(PASSWORD)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -52,7 +51,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Person {n}")
     language = "en"
-    password = _PASSWORD_HASH
+    # Hashed when created, with the fast hasher the test settings choose.
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
     @factory.post_generation
     def email_address(obj, create, extracted, **kwargs):

@@ -239,6 +239,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
 if envbool("QME_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app add to X-Forwarded-For: rate limits per address use the
+# client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint(
+    "QME_TRUSTED_PROXY_COUNT", 1 if envbool("QME_BEHIND_PROXY", False) else 0
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

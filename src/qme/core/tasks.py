@@ -1,22 +1,51 @@
-"""Background tasks of the core: delivering e-mail, with retries by the worker's schedule."""
+"""Background tasks of the core: delivering e-mail, with retries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
 
+#: Minutes to wait before each retry of a failed delivery; after the last, the task stays failed
+#: (visible in the task results) and nothing is retried again.
+RETRY_DELAYS = (1, 5, 30, 120)
+
+
 @task(queue_name="default")
 def deliver_email(
-    *, subject: str, body: str, to: list[str], html: str = "", from_email: str | None = None
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str = "",
+    from_email: str | None = None,
+    attempt: int = 1,
 ) -> int:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
     if html:
         message.attach_alternative(html, "text/html")
-    sent = message.send()
+    try:
+        sent = message.send()
+    except Exception:
+        if attempt <= len(RETRY_DELAYS):
+            delay = dt.timedelta(minutes=RETRY_DELAYS[attempt - 1])
+            logger.warning("e-mail delivery failed; retrying in %s", delay, extra={"to": to})
+            deliver_email.using(run_after=timezone.now() + delay).enqueue(
+                subject=subject,
+                body=body,
+                to=to,
+                html=html,
+                from_email=from_email,
+                attempt=attempt + 1,
+            )
+        else:
+            logger.exception("e-mail delivery failed for good", extra={"to": to})
+        raise
     logger.info("e-mail delivered", extra={"to": to, "subject": subject})
     return sent
