@@ -1,0 +1,48 @@
+"""E-mail leaves through the task queue, and a failed delivery is retried, never lost silently."""
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django_tasks_db.models import DBTaskResult
+
+from qme.core.tasks import RETRY_DELAYS, deliver_email
+
+
+class BrokenBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP server down")
+
+
+MESSAGE = {"subject": "Hello", "body": "Body", "to": ["someone@example.org"]}
+
+
+def test_it_delivers_a_message(db):
+    deliver_email.call(**MESSAGE)
+    assert [m.subject for m in mail.outbox] == ["Hello"]
+
+
+def test_it_queues_a_retry_when_delivery_fails(db, settings):
+    settings.EMAIL_BACKEND = "tests.core.test_email_delivery.BrokenBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(ConnectionRefusedError):
+        deliver_email.call(**MESSAGE)
+    retry = DBTaskResult.objects.get()
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.run_after is not None
+
+
+def test_it_gives_up_after_the_last_retry(db, settings):
+    settings.EMAIL_BACKEND = "tests.core.test_email_delivery.BrokenBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(ConnectionRefusedError):
+        deliver_email.call(**MESSAGE, attempt=len(RETRY_DELAYS) + 1)
+    assert not DBTaskResult.objects.exists()
+
+
+def test_it_refuses_the_demo_secret_key_in_a_deploy_check(settings):
+    from qme.core.checks import check_secret_key_is_not_the_demo_key
+
+    settings.SECRET_KEY = "demo-only-insecure-key-set-QME_SECRET_KEY-in-production"
+    assert [e.id for e in check_secret_key_is_not_the_demo_key(None)] == ["qme.E001"]
+    settings.SECRET_KEY = "x" * 60
+    assert check_secret_key_is_not_the_demo_key(None) == []
