@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from .adapter import has_totp, mfa_required
 
@@ -57,7 +58,7 @@ class RequireTwoFactorMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": "Two-factor authentication must be set up first."}, status=403
+                    {"detail": gettext("Set up two-factor authentication first.")}, status=403
                 )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -22,7 +22,7 @@ def record_event(
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=str(actor) if actor is not None and actor.pk else "system",
+        actor_label=str(actor) if actor is not None and actor.pk else "",
         action=action,
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
         target_id=str(target.pk),

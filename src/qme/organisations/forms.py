@@ -22,7 +22,7 @@ class OrganisationForm(forms.ModelForm):
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices]
+        label=_("Type"), required=False, choices=[("", _("All types")), *OrganisationKind.choices]
     )
     region = forms.ChoiceField(
         label=_("Province"), required=False, choices=[("", _("All provinces")), *Region.choices]
@@ -109,7 +109,9 @@ class PersonFilterForm(forms.Form):
         empty_label=_("All organisations"),
     )
     role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("All roles")), *RoleKind.choices]
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All roles")), *RoleKind.choices, ("none", _("No role"))],
     )
     active = forms.ChoiceField(
         label=_("Status"),

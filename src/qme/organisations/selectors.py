@@ -67,6 +67,9 @@ def people_list(
     qs = people_visible_to(user)
     if query:
         qs = qs.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    if role == "none":
+        qs = qs.filter(roles__isnull=True)
+        role = ""
     if organisation_id or role:
         matching = roles_visible_to(user)
         if organisation_id:
