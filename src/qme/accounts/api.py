@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from qme.api.schemas import (
@@ -76,7 +76,7 @@ def get_person(request: HttpRequest, pk: int):
 @router.post("/people", response={201: PersonOut, 403: ErrorOut, 409: ErrorOut})
 def create_person(request: HttpRequest, payload: PersonIn):
     person = services.create_person(actor=request.auth, **payload.dict())
-    return 201, _person(request, person.pk)
+    return Status(201, _person(request, person.pk))
 
 
 @router.patch(
@@ -112,7 +112,7 @@ def assign_role(request: HttpRequest, pk: int, payload: RoleIn):
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
     )
-    return 201, role
+    return Status(201, role)
 
 
 def _set_active(request: HttpRequest, pk: int, *, active: bool, reason: str) -> User:
@@ -145,11 +145,11 @@ def list_tokens(request: HttpRequest):
 @router.post("/me/tokens", response={201: TokenCreatedOut, 409: ErrorOut})
 def create_token(request: HttpRequest, payload: TokenIn):
     token, secret = services.create_api_token(user=request.auth, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "secret": secret}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "secret": secret})
 
 
 @router.delete("/me/tokens/{pk}", response={204: None, 404: ErrorOut})
 def revoke_token(request: HttpRequest, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.auth)
     services.revoke_api_token(user=request.auth, token=token)
-    return 204, None
+    return Status(204, None)

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from qme.api.schemas import (
@@ -57,7 +57,7 @@ def get_organisation(request: HttpRequest, pk: int):
 def create_organisation(request: HttpRequest, payload: OrganisationIn):
     data = payload.dict()
     data["website"] = str(data["website"]) if data["website"] else ""
-    return 201, services.create_organisation(actor=request.auth, **data)
+    return Status(201, services.create_organisation(actor=request.auth, **data))
 
 
 @router.patch(
@@ -86,8 +86,11 @@ def list_departments(request: HttpRequest, pk: int):
 )
 def create_department(request: HttpRequest, pk: int, payload: DepartmentIn):
     organisation = _organisation(request, pk)
-    return 201, services.create_department(
-        actor=request.auth, organisation=organisation, name=payload.name
+    return Status(
+        201,
+        services.create_department(
+            actor=request.auth, organisation=organisation, name=payload.name
+        ),
     )
 
 

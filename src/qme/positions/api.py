@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -251,7 +251,7 @@ def create_request(request: HttpRequest, payload: RequestIn):
     hospital = get_object_or_404(Organisation, pk=payload.hospital_id)
     data = _resolve_people(payload.dict(), hospital)
     created = services.create_request(actor=request.auth, hospital=hospital, **data)
-    return 201, selectors.request_detail(created.pk)
+    return Status(201, selectors.request_detail(created.pk))
 
 
 @router.get("/requests/{pk}", response={200: RequestOut, 404: ErrorOut})
@@ -313,7 +313,7 @@ def approve_request(request: HttpRequest, pk: int, payload: ApproveIn):
         university_supervisor=get_object_or_404(User, pk=payload.university_supervisor_id),
         reason=payload.reason,
     )
-    return 201, position
+    return Status(201, position)
 
 
 @router.post(
@@ -343,8 +343,11 @@ def add_comment(request: HttpRequest, pk: int, payload: CommentIn):
         if payload.reply_to
         else None
     )
-    return 201, services.add_comment(
-        actor=request.auth, request=position_request, body=payload.body, reply_to=reply_to
+    return Status(
+        201,
+        services.add_comment(
+            actor=request.auth, request=position_request, body=payload.body, reply_to=reply_to
+        ),
     )
 
 
