@@ -56,7 +56,7 @@ def object_trail(request: HttpRequest, content_type_id: int, object_id: str) -> 
     ).select_related("target_type")[:200]
     changes = (
         LogEntry.objects.filter(content_type=content_type, object_pk=object_id)
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-timestamp")[:200]
     )
     return render(
