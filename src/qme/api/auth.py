@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 
 from qme.accounts.adapter import has_totp, mfa_required
 from qme.accounts.services import authenticate_api_token
+from qme.audit.services import attribute_field_changes_to
 
 
 class TokenAuth(HttpBearer):
@@ -19,5 +20,6 @@ class TokenAuth(HttpBearer):
             return None  # two-factor authentication must be set up before the API can be used
         if user is not None:
             request.user = user
+            attribute_field_changes_to(user)
             translation.activate(user.language)
         return user

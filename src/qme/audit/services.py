@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditlog.context import auditlog_value
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -30,3 +31,16 @@ def record_event(
         reason=reason,
         data=data or {},
     )
+
+
+def attribute_field_changes_to(actor: User) -> None:
+    """Field changes recorded by django-auditlog during this request are this person's.
+
+    Its middleware knows the person only when they signed in with a session; a request
+    authenticated with an API token names them here, so the trail never says "system" for them.
+    """
+    try:
+        context = auditlog_value.get()
+    except LookupError:  # outside a request (commands, tests)
+        return
+    context["actor"] = actor
