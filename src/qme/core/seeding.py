@@ -370,7 +370,7 @@ def seed_national(*, hospitals: int = 64, people: int = 5200, seed: int = 4, std
         ignore_conflicts=True,
     )
     password_hash = make_password(None)  # national accounts cannot sign in until invited
-    start = User.objects.filter(email__startswith="person").count()
+    start = User.objects.filter(email__endswith="@national.qme.example").count()
     users = [
         User(
             email=f"person{start + i:06d}@national.qme.example",
@@ -381,7 +381,12 @@ def seed_national(*, hospitals: int = 64, people: int = 5200, seed: int = 4, std
         for i in range(max(0, people - start))
     ]
     User.objects.bulk_create(users, batch_size=1000)
-    users = list(User.objects.filter(email__endswith="@national.qme.example").only("pk"))
+    # Only people without a role get one, so that running the seed again adds nothing.
+    users = list(
+        User.objects.filter(email__endswith="@national.qme.example", roles__isnull=True)
+        .order_by("pk")
+        .only("pk")
+    )
     role_kinds = [
         RoleKind.MEDICAL_DOCTOR,
         RoleKind.HOSPITAL_SUPERVISOR,
