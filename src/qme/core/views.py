@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qme.core.home import home_sections
@@ -57,6 +58,8 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):  # an API client gets JSON, as from every endpoint
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
