@@ -127,6 +127,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
     )
     hospital_id = request.GET.get("hospital") or request.POST.get("hospital")
     hospital = next((h for h in hospitals if str(h.pk) == hospital_id), None)
+    if hospital_id and hospital is None:
+        # Another hospital's id is refused, never silently replaced by the person's own.
+        raise PermissionDenied
     if hospital is None and len(hospitals) == 1:
         hospital = hospitals[0]
     if hospital is None:
