@@ -17,7 +17,12 @@ def requests_visible_to(user: User) -> QuerySet[PositionRequest]:
     qs = PositionRequest.objects.all()
     if roles.is_programme_office(user):
         return qs
-    return qs.filter(hospital_id__in=roles.organisation_ids(user, RoleKind.HOSPITAL_COORDINATOR))
+    return qs.filter(
+        Q(hospital_id__in=roles.organisation_ids(user, RoleKind.HOSPITAL_COORDINATOR))
+        | Q(medical_doctor=user)
+        | Q(hospital_supervisor=user)
+        | Q(university_supervisor=user)
+    )
 
 
 def request_list(

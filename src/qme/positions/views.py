@@ -208,6 +208,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     can_edit = user.has_perm("positions.edit_request", position_request)
+    position = (
+        getattr(position_request, "position", None)
+        if position_request.status == "approved"
+        else None
+    )
     can_review = user.has_perm("positions.review_request", position_request)
     return render(
         request,
@@ -231,8 +236,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachment_form": AttachmentForm() if can_edit else None,
             "invite_form": InviteForm(initial={"language": "nl"}) if can_edit else None,
             "change_form": ChangeRequestForm() if can_review else None,
-            "position": getattr(position_request, "position", None)
-            if position_request.status == "approved"
+            "position": position
+            if position is not None and user.has_perm("positions.view_position", position)
             else None,
         },
     )
