@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from qme.accounts.models import User
-from qme.api.schemas import ErrorOut
+from qme.api.schemas import ErrorOut, InputSchema
 from qme.core.permissions import require, require_visible
 from qme.organisations.models import Department, Organisation, Region
 
@@ -53,7 +53,7 @@ class RequestOut(Schema):
         )
 
 
-class RequestIn(Schema):
+class RequestIn(InputSchema):
     hospital_id: int
     department_id: int | None = None
     title: str = Field(min_length=1, max_length=200)
@@ -69,7 +69,7 @@ class RequestIn(Schema):
     training_climate: str = Field("", max_length=5000)
 
 
-class RequestPatch(Schema):
+class RequestPatch(InputSchema):
     department_id: int | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
     clinical_problem: str | None = Field(None, max_length=5000)
@@ -84,11 +84,11 @@ class RequestPatch(Schema):
     training_climate: str | None = Field(None, max_length=5000)
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(min_length=1, max_length=5000)
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     body: str = Field(min_length=1, max_length=5000)
     reply_to: int | None = None
 
@@ -103,7 +103,7 @@ class CommentOut(Schema):
     resolved_at: dt.datetime | None
 
 
-class ApproveIn(Schema):
+class ApproveIn(InputSchema):
     university_id: int
     university_supervisor_id: int
     reason: str = Field("", max_length=5000)
@@ -129,7 +129,7 @@ class PositionOut(Schema):
     status_reason: str
 
 
-class PositionPatch(Schema):
+class PositionPatch(InputSchema):
     title_nl: str | None = Field(None, min_length=1, max_length=200)
     title_en: str | None = Field(None, min_length=1, max_length=200)
     description_nl: str | None = Field(None, max_length=10000)
@@ -178,12 +178,12 @@ class PublicPositionOut(Schema):
         return settings.SITE_URL + reverse("positions:public_detail", args=[obj.pk])
 
 
-class PublicFilters(Schema):
+class PublicFilters(InputSchema):
     region: Region | None = None
     university_id: int | None = None
 
 
-class RequestFilters(Schema):
+class RequestFilters(InputSchema):
     status: RequestStatus | None = None
     hospital_id: int | None = None
     region: Region | None = None
