@@ -624,6 +624,12 @@ def publish_position(*, actor: User, position: Position) -> Position:
         raise ActionRefused(
             _("This position has already been published."), code="already_published"
         )
+    if position.status != PositionStatus.DRAFT:
+        # Selection and cancelled positions open again only by "Reopen", with a reason.
+        raise ActionRefused(
+            _("Only a position that is not yet published can be published; reopen it instead."),
+            code="invalid_state",
+        )
     missing = [
         label
         for field, label in (
@@ -718,6 +724,12 @@ def cancel_position(*, actor: User, position: Position, reason: str) -> Position
 def reopen_position(*, actor: User, position: Position, deadline: dt.date, reason: str) -> Position:
     position = _lock_position(position)
     require(actor, "positions.manage_position", position)
+    if position.status == PositionStatus.DRAFT:
+        # A draft has never been open: it is published, with the checks of publishing.
+        raise ActionRefused(
+            _("This position has not been published yet; publish it instead."),
+            code="invalid_state",
+        )
     if not reason.strip():
         raise ActionRefused(_("Give a reason."), code="reason_required")
     if deadline < timezone.localdate():
