@@ -206,6 +206,19 @@ class PositionForm(forms.ModelForm):
                 "Use “Extend deadline” to change the deadline of a published position."
             )
 
+    def clean(self) -> dict:
+        # Said here in words, at the field, rather than as the database constraint's name.
+        cleaned = super().clean()
+        start, deadline = cleaned.get("start_date"), cleaned.get("application_deadline")
+        if start and deadline and deadline > start:
+            field = (
+                "start_date"
+                if self.fields["application_deadline"].disabled
+                else "application_deadline"
+            )
+            self.add_error(field, _("The deadline must be before the start date."))
+        return cleaned
+
 
 class DeadlineForm(ReasonForm):
     deadline = forms.DateField(
