@@ -367,3 +367,43 @@ def test_it_lets_no_other_role_create_or_change_organisations_or_people(world, c
     assert api(client, "post", "people", person).status_code == 403
     assert api(client, "get", f"people/{world.office.pk}").status_code == 404
     assert row_counts() == before
+
+
+PERSONAS = [
+    "office",
+    "coordinator_a",
+    "coordinator_b",
+    "doctor_a",
+    "supervisor_a",
+    "university_supervisor",
+    "board_member",
+    "trainee_a",
+    "applicant",
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_never_lists_more_than_the_detail_pages_show(
+    world, hospital_b_data, client_for, persona
+):
+    """Whatever a list (page or API) shows, the detail page and endpoint show too, and the
+    other way round: the list and the rules are the same rules."""
+    user = getattr(world, persona)
+    client = client_for(user)
+    listed_organisations = {
+        o["id"] for o in api(client, "get", "organisations?limit=1000").json()["items"]
+    }
+    listed_people = {p["id"] for p in api(client, "get", "people?limit=1000").json()["items"]}
+    for organisation in Organisation.objects.all():
+        visible = client.get(f"/organisations/{organisation.pk}/").status_code == 200
+        assert visible == (organisation.pk in listed_organisations), organisation
+        response = api(client, "get", f"organisations/{organisation.pk}")
+        assert (response.status_code == 200) == visible
+    for person in User.objects.all():
+        visible = client.get(f"/people/{person.pk}/").status_code == 200
+        assert visible == (person.pk in listed_people), person
+        assert (api(client, "get", f"people/{person.pk}").status_code == 200) == visible
+    page = client.get("/people/")
+    if page.status_code == 200:
+        assert {p.pk for p in page.context["page"].object_list} == listed_people
+    assert user.pk in listed_people
