@@ -11,6 +11,10 @@ from .models import Department, Organisation, OrganisationKind, Region, RoleKind
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
+
     class Meta:
         model = Organisation
         fields = ["kind", "name", "short_name", "city", "region", "website", "is_active"]
