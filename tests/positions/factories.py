@@ -102,18 +102,27 @@ def withdrawn_request(world, **kwargs: Any) -> PositionRequest:
     )
 
 
-def approved_position(world, **kwargs: Any) -> Position:
+def approved_position(
+    world,
+    *,
+    university: Organisation | None = None,
+    university_supervisor: User | None = None,
+    **kwargs: Any,
+) -> Position:
     request = submitted_request(world, **kwargs)
     return services.approve_request(
         actor=world.office,
         request=request,
-        university=world.university,
-        university_supervisor=world.university_supervisor,
+        university=university or world.university,
+        university_supervisor=university_supervisor or world.university_supervisor,
     )
 
 
-def open_position(world, **changes: Any) -> Position:
-    position = approved_position(world)
+def open_position(
+    world, *, request_fields: dict[str, Any] | None = None, **changes: Any
+) -> Position:
+    """An approved request, its position's texts changed by `changes`, published."""
+    position = approved_position(world, **(request_fields or {}))
     if changes:
         services.update_position(actor=world.office, position=position, changes=changes)
     return services.publish_position(actor=world.office, position=position)
