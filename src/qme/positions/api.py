@@ -3,11 +3,15 @@ pages. The list of open positions is public."""
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from qme.accounts.models import User
 from qme.api.schemas import ErrorOut, InputSchema
@@ -69,6 +73,13 @@ class RequestIn(InputSchema):
     training_climate: str = Field("", max_length=5000)
 
 
+def _not_null(value: object) -> object:
+    """A field that may be left out of a PATCH, but not sent as null."""
+    if value is None:
+        raise ValueError("This field cannot be null.")
+    return value
+
+
 class RequestPatch(InputSchema):
     department_id: int | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -82,6 +93,17 @@ class RequestPatch(InputSchema):
     commits_funding: bool | None = None
     commits_workplace: bool | None = None
     training_climate: str | None = Field(None, max_length=5000)
+
+    _required = field_validator(
+        "title",
+        "clinical_problem",
+        "project_outline",
+        "expected_result",
+        "commits_employment",
+        "commits_funding",
+        "commits_workplace",
+        "training_climate",
+    )(_not_null)
 
 
 class ReasonIn(InputSchema):
@@ -141,6 +163,8 @@ class PositionPatch(InputSchema):
     contact_name: str | None = Field(None, max_length=200)
     contact_email: str | None = Field(None, max_length=254)
 
+    _required = field_validator("*")(_not_null)
+
 
 class DeadlineIn(ReasonIn):
     deadline: dt.date
@@ -192,15 +216,27 @@ class RequestFilters(InputSchema):
     q: str = ""
 
 
+def _known(queryset: QuerySet, pk: int, field: str) -> Model:
+    """The object with this id, or a 422 that names the field: an unknown id is bad input."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: _("There is no such item.")})
+    return found
+
+
 def _resolve_people(payload: dict, hospital: Organisation) -> dict:
     data = {}
     for key, value in payload.items():
         if key == "department_id":
             data["department"] = (
-                get_object_or_404(Department, pk=value, organisation=hospital) if value else None
+                _known(Department.objects.filter(organisation=hospital), value, key)
+                if value
+                else None
             )
         elif key in ("medical_doctor_id", "hospital_supervisor_id"):
-            data[key.removesuffix("_id")] = get_object_or_404(User, pk=value) if value else None
+            data[key.removesuffix("_id")] = (
+                _known(User.objects.all(), value, key) if value else None
+            )
         elif key != "hospital_id":
             data[key] = value
     return data
@@ -248,7 +284,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
 @router.post("/requests", response={201: RequestOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def create_request(request: HttpRequest, payload: RequestIn):
     require(request.auth, "positions.create_request")
-    hospital = get_object_or_404(Organisation, pk=payload.hospital_id)
+    hospital = _known(Organisation.objects.all(), payload.hospital_id, "hospital_id")
     data = _resolve_people(payload.dict(), hospital)
     created = services.create_request(actor=request.auth, hospital=hospital, **data)
     return Status(201, selectors.request_detail(created.pk))
@@ -309,8 +345,10 @@ def approve_request(request: HttpRequest, pk: int, payload: ApproveIn):
     position = services.approve_request(
         actor=request.auth,
         request=position_request,
-        university=get_object_or_404(Organisation, pk=payload.university_id),
-        university_supervisor=get_object_or_404(User, pk=payload.university_supervisor_id),
+        university=_known(Organisation.objects.all(), payload.university_id, "university_id"),
+        university_supervisor=_known(
+            User.objects.all(), payload.university_supervisor_id, "university_supervisor_id"
+        ),
         reason=payload.reason,
     )
     return Status(201, position)
@@ -339,7 +377,7 @@ def list_comments(request: HttpRequest, pk: int):
 def add_comment(request: HttpRequest, pk: int, payload: CommentIn):
     position_request = _request(request, pk)
     reply_to = (
-        get_object_or_404(position_request.comments, pk=payload.reply_to)
+        _known(position_request.comments.all(), payload.reply_to, "reply_to")
         if payload.reply_to
         else None
     )
@@ -378,7 +416,7 @@ def get_position(request: HttpRequest, pk: int):
 )
 def update_position(request: HttpRequest, pk: int, payload: PositionPatch):
     position = _position(request, pk)
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    changes = payload.dict(exclude_unset=True)
     return services.update_position(actor=request.auth, position=position, changes=changes)
 
 
