@@ -55,6 +55,13 @@ def update_organisation(
             _("The kind of an organisation in which people hold roles cannot change."),
             code="kind_in_use",
         )
+    if (
+        "name" in changed
+        and Organisation.objects.filter(name__iexact=str(changes["name"]).strip())
+        .exclude(pk=organisation.pk)
+        .exists()
+    ):
+        raise ActionRefused(_("An organisation with this name already exists."), code="duplicate")
     for field in changed:
         setattr(organisation, field, changes[field])
     organisation.full_clean()
