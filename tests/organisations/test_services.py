@@ -71,6 +71,22 @@ class TestOrganisations:
         event = AuditEvent.objects.get(action="organisation.updated")
         assert event.data == {"fields": ["city"]}
 
+    def test_it_refuses_to_rename_to_another_name_in_another_case(self, world):
+        with pytest.raises(ActionRefused) as refusal:
+            services.update_organisation(
+                actor=world.office,
+                organisation=world.hospital_b,
+                changes={"name": "amstelland MEDISCH centrum"},
+            )
+        assert refusal.value.code == "duplicate"
+        world.hospital_b.refresh_from_db()
+        assert world.hospital_b.name == "Ziekenhuis De Maasoever"
+        services.update_organisation(
+            actor=world.office,
+            organisation=world.hospital_b,
+            changes={"name": "ZIEKENHUIS DE MAASOEVER"},
+        )
+
     def test_it_keeps_the_kind_while_people_hold_roles(self, world):
         with pytest.raises(ActionRefused) as refusal:
             services.update_organisation(
