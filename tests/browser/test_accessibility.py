@@ -1,12 +1,18 @@
 """axe-core, run inside Chromium, finds no serious or critical problem on the pages of the
-foundation: at desktop width and at phone width, signed out and for every persona."""
+foundation and of position requests and positions: at desktop width and at phone width, signed
+out and for every persona."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from qme.accounts.services import create_api_token
+from qme.positions import services as positions
 
 from ..conftest import TOTP_SECRET
 from ..factories import PASSWORD, DepartmentFactory
@@ -126,6 +132,124 @@ def test_it_has_no_serious_accessibility_problems_at_desktop_and_phone_width(
         page.context.close()
 
     assert report.pages_checked >= 40
+    assert not report.problems, (
+        f"axe found {len(report.problems)} serious or critical problem(s):\n\n"
+        + "\n\n".join(report.problems)
+    )
+
+
+def _requests_in_every_kind_of_state(world):
+    """A draft that is still missing things, a request returned with a conversation and an
+    attachment, a submitted one awaiting a decision, and one approved into a published position."""
+    hospital, coordinator, office = world.hospital_a, world.coordinator_a, world.office
+    complete = {
+        "department": DepartmentFactory(organisation=hospital, name="Intensive Care"),
+        "clinical_problem": "Nurses on the ICU hear hundreds of alarms a day.",
+        "project_outline": "Design and test an alarm filter on one ICU ward.",
+        "expected_result": "Half the non-actionable alarms, none missed.",
+        "medical_doctor": world.doctor_a,
+        "hospital_supervisor": world.supervisor_a,
+        "intended_start": timezone.localdate() + dt.timedelta(days=180),
+        "commits_employment": True,
+        "commits_funding": True,
+        "commits_workplace": True,
+        "training_climate": "Two clinical physicists and a biomedical engineer.",
+    }
+
+    def submitted(title: str):
+        request = positions.create_request(
+            actor=coordinator, hospital=hospital, title=title, **complete
+        )
+        return positions.submit_request(actor=coordinator, request=request)
+
+    draft = positions.create_request(
+        actor=coordinator, hospital=hospital, title="Half-written: sepsis early warning"
+    )
+    returned = submitted("Smart infusion pump alarms on the ICU")
+    change = positions.request_changes(
+        actor=office, request=returned, comment="Who can the trainee learn from?"
+    )
+    returned.refresh_from_db()  # services lock and reload; the rules judge the object given
+    positions.add_comment(
+        actor=coordinator, request=returned, body="Two clinical physicists.", reply_to=change
+    )
+    positions.add_comment(actor=office, request=returned, body="Thank you, that helps.")
+    positions.add_attachment(
+        actor=coordinator,
+        request=returned,
+        uploaded=SimpleUploadedFile(
+            "letter-of-support.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+    )
+    waiting = submitted("Dose tracking for paediatric CT")
+    approved = submitted("Closed-loop ventilation weaning")
+    position = positions.approve_request(
+        actor=office,
+        request=approved,
+        university=world.university,
+        university_supervisor=world.university_supervisor,
+    )
+    positions.update_position(
+        actor=office,
+        position=position,
+        changes={
+            "title_en": "QME trainee: closed-loop ventilation weaning",
+            "title_nl": "AIOS QME: closed-loop beademing afbouwen",
+            "requirements_en": "Interest in control engineering.",
+            "requirements_nl": "Interesse in regeltechniek.",
+            "contact_name": "Cora Coordinator",
+            "contact_email": "qme@amstelland.example.org",
+        },
+    )
+    positions.publish_position(actor=office, position=position)
+    return draft, returned, waiting, approved, position
+
+
+def test_the_pages_of_requests_and_positions_have_no_serious_accessibility_problems(
+    world, new_page, live_server
+):
+    draft, returned, waiting, approved, position = _requests_in_every_kind_of_state(world)
+    report = AxeReport()
+
+    # Anyone: the public page of open positions and one position, signed out.
+    page = new_page()
+    report.visit(page, "/positions/", "public positions list")
+    report.visit(page, f"/positions/{position.pk}/", "public position detail")
+    page.context.close()
+
+    # The hospital coordinator: their requests, the form, and requests in each state.
+    page = new_page()
+    sign_in(page, world.coordinator_a.email)
+    report.visit(page, "/requests/", "request list, hospital coordinator")
+    report.visit(page, "/requests/new/", "request form, hospital coordinator")
+    submit(page, "main form.stack")
+    assert path_of(page) == "/requests/new/", "a request without a title is not saved"
+    report.check(page, "request form with an error, hospital coordinator")
+    report.visit(page, f"/requests/{draft.pk}/", "draft request, hospital coordinator")
+    report.visit(page, f"/requests/{draft.pk}/edit/", "request edit form, hospital coordinator")
+    report.visit(
+        page, f"/requests/{returned.pk}/", "request returned for changes, hospital coordinator"
+    )
+    # The answer box of the change request, opened.
+    page.locator("#comments li.comment details.reply-box summary").first.click()
+    report.check(page, "request with the answer box open, hospital coordinator")
+    report.visit(page, f"/requests/{approved.pk}/", "approved request, hospital coordinator")
+    page.context.close()
+
+    # The programme office: the queue, a request to decide, the decision and the positions.
+    page = new_page()
+    sign_in(page, world.office.email, totp_secret=TOTP_SECRET)
+    report.visit(page, "/requests/", "request list, programme office")
+    report.visit(page, "/requests/?status=submitted", "request list filtered, programme office")
+    report.visit(page, f"/requests/{waiting.pk}/", "submitted request, programme office")
+    report.visit(page, f"/requests/{returned.pk}/", "returned request, programme office")
+    report.visit(page, f"/requests/{waiting.pk}/approve/", "approve form, programme office")
+    report.visit(page, "/manage/positions/", "position list, programme office")
+    report.visit(page, f"/manage/positions/{position.pk}/", "position detail, programme office")
+    report.visit(page, f"/manage/positions/{position.pk}/edit/", "position form, programme office")
+    page.context.close()
+
+    assert report.pages_checked >= 36
     assert not report.problems, (
         f"axe found {len(report.problems)} serious or critical problem(s):\n\n"
         + "\n\n".join(report.problems)
