@@ -5,11 +5,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import field_validator
 
@@ -246,7 +245,8 @@ def _request(request: HttpRequest, pk: int) -> PositionRequest:
     try:
         position_request = selectors.request_detail(pk)
     except PositionRequest.DoesNotExist as exc:
-        raise HttpError(404, "Not found.") from exc
+        # The same answer as for a request the person may not see, so neither reveals the other.
+        raise Http404 from exc
     require_visible(request.auth, "positions.view_request", position_request)
     return position_request
 
