@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 
 @pytest.fixture
@@ -25,3 +26,16 @@ def emails(
         sent.extend(mail.outbox[start:])
 
     return _capture
+
+
+@pytest.fixture
+def own_client() -> Callable[..., Client]:
+    """own_client(user): a separate signed-in client, for stories where two people take turns
+    (client_for signs the one shared client in as someone else)."""
+
+    def _client(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _client
