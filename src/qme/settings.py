@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "qme.organisations",
     "qme.audit",
     "qme.positions",
+    "qme.selection",
+    "qme.training",
     "qme.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -144,15 +146,16 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = envstr("QME_EMAIL_VERIFICATION", "optional")
+ACCOUNT_EMAIL_VERIFICATION = envstr("QME_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_SIGNUP_FORM_CLASS = "qme.accounts.forms.SignupForm"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "qme.accounts.adapter.AccountAdapter"
-# Public sign-up opens for applicants with the selection capability; until then accounts are
-# created by the programme office.
-QME_OPEN_SIGNUP = envbool("QME_OPEN_SIGNUP", False)
+# Anyone may create an applicant account (and confirm the e-mail address) to apply for a position;
+# staff accounts are created by the programme office.
+QME_OPEN_SIGNUP = envbool("QME_OPEN_SIGNUP", True)
 # Failed sign-ins: after 5 failures for one account within 15 minutes it is locked for the rest of
 # that window; one address may try 10 times a minute across accounts before it is slowed down.
 ACCOUNT_RATE_LIMITS = {
@@ -264,4 +267,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("QME_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-

@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/", include("qme.accounts.urls")),
     path("audit/", include("qme.audit.urls")),
     path("", include("qme.positions.urls")),
+    path("", include("qme.selection.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

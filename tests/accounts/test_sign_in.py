@@ -118,7 +118,8 @@ def test_it_signs_out(world, client):
     assert client.get("/").status_code == 302
 
 
-def test_it_keeps_sign_up_closed(world, client):
+def test_it_keeps_sign_up_closed_when_the_setting_says_so(world, client, settings):
+    settings.QME_OPEN_SIGNUP = False
     before = row_counts()
     response = client.get("/accounts/signup/")
     assert response.status_code == 200
@@ -129,6 +130,37 @@ def test_it_keeps_sign_up_closed(world, client):
     )
     assert not User.objects.filter(email="intruder@example.org").exists()
     assert row_counts() == before
+
+
+def test_it_lets_an_applicant_sign_up_and_confirm_the_address_before_signing_in(
+    world, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": "new.applicant@example.org",
+                "full_name": "Nina Nieuw",
+                "language": "nl",
+                "password1": "a-long-Secret-2026",
+                "password2": "a-long-Secret-2026",
+            },
+        )
+    assert response.status_code == 302
+    person = User.objects.get(email="new.applicant@example.org")
+    assert person.full_name == "Nina Nieuw"
+    assert person.language == "nl"
+    assert not person.roles.exists()
+    assert [m.to for m in mail.outbox] == [["new.applicant@example.org"]]
+    # Not confirmed yet: signing in leads to the confirmation page, not the home page.
+    client.logout()
+    response = client.post(
+        "/accounts/login/", {"login": "new.applicant@example.org", "password": "a-long-Secret-2026"}
+    )
+    assert response.status_code == 302
+    assert "confirm" in response["Location"] or "verification" in response["Location"]
 
 
 class TestForgottenPassword:

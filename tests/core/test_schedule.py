@@ -12,9 +12,16 @@ from qme.core.schedule import enqueue_due_jobs
 
 def test_it_enqueues_a_job_once_per_period(db):
     now = timezone.now()
-    assert enqueue_due_jobs(now) == ["close-expired-positions"]
+    assert enqueue_due_jobs(now) == [
+        "close-expired-positions",
+        "expire-offers",
+        "delete-applicant-data",
+    ]
     assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == []
-    assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == ["close-expired-positions"]
+    assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == [
+        "close-expired-positions",
+        "expire-offers",
+    ]
     assert ScheduledJob.objects.get(
         name="close-expired-positions"
     ).last_enqueued_at == now + dt.timedelta(hours=1)

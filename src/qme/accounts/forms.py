@@ -26,3 +26,21 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, for example “weekly report script”."),
     )
+
+
+class SignupForm(forms.Form):
+    """Extra fields of the public sign-up (applicants)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("This field is required."))
+        return name
+
+    def signup(self, request, user: User) -> None:
+        user.full_name = self.cleaned_data["full_name"]
+        user.language = self.cleaned_data["language"]
+        user.save(update_fields=["full_name", "language"])

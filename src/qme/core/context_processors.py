@@ -29,6 +29,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = [NavItem(str(_("Home")), reverse("home"), "home")]
     if user.has_perm("positions.list_requests"):
         items.append(NavItem(str(_("Requests")), reverse("positions:request_list"), "requests"))
+    if user.has_perm("selection.list_procedures"):
+        items.append(NavItem(str(_("Selection")), reverse("selection:procedures"), "selection"))
+    if not roles.current_roles(user) or user.applications.exists():
+        items.append(
+            NavItem(str(_("My applications")), reverse("selection:my_applications"), "applications")
+        )
+        items.append(NavItem(str(_("Open positions")), reverse("positions:public_list"), "public"))
     if user.has_perm("positions.list_positions"):
         items.append(NavItem(str(_("Positions")), reverse("positions:position_list"), "positions"))
     if roles.current_roles(user):

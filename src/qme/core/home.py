@@ -8,6 +8,7 @@ from qme.organisations import roles
 from qme.organisations.home import HomeSection
 from qme.organisations.models import RoleKind
 from qme.positions import home as positions_home
+from qme.selection import home as selection_home
 
 
 def home_sections(user: User) -> list[HomeSection]:
@@ -17,5 +18,15 @@ def home_sections(user: User) -> list[HomeSection]:
         sections.append(positions_home.office_section(user))
     if RoleKind.HOSPITAL_COORDINATOR in kinds:
         sections.append(positions_home.coordinator_section(user))
-    sections.extend(organisations_home.home_sections(user))
+    committee = selection_home.committee_section(user)
+    if committee is not None:
+        sections.append(committee)
+    applications = selection_home.applicant_section(user)
+    if applications is not None:
+        sections.append(applications)
+    sections.extend(
+        s
+        for s in organisations_home.home_sections(user)
+        if not (s.kind == "applicant" and applications is not None)
+    )
     return sections

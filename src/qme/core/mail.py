@@ -18,6 +18,7 @@ def queue_email(
     template: str,
     context: dict[str, Any],
     language: str = settings.LANGUAGE_CODE,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
     """Render emails/<template>_subject.txt and _body.txt and queue them for delivery.
 
@@ -31,6 +32,10 @@ def queue_email(
     subject = " ".join(subject.split())
     transaction.on_commit(
         lambda: deliver_email.enqueue(
-            subject=f"[QME] {subject}", body=body, to=[to], from_email=settings.DEFAULT_FROM_EMAIL
+            subject=f"[QME] {subject}",
+            body=body,
+            to=[to],
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            attachments=attachments or [],
         )
     )

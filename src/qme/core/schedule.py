@@ -20,13 +20,20 @@ class Job:
 
     def task(self) -> Task:
         from qme.positions import tasks as position_tasks
+        from qme.selection import tasks as selection_tasks
 
         return {
             "close-expired-positions": position_tasks.close_expired_positions,
+            "expire-offers": selection_tasks.expire_offers,
+            "delete-applicant-data": selection_tasks.delete_expired_applicant_data,
         }[self.name]
 
 
-JOBS = (Job("close-expired-positions", dt.timedelta(hours=1)),)
+JOBS = (
+    Job("close-expired-positions", dt.timedelta(hours=1)),
+    Job("expire-offers", dt.timedelta(hours=1)),
+    Job("delete-applicant-data", dt.timedelta(hours=6)),
+)
 
 
 def enqueue_due_jobs(now: dt.datetime | None = None) -> list[str]:

@@ -25,11 +25,14 @@ def deliver_email(
     to: list[str],
     html: str = "",
     from_email: str | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
     attempt: int = 1,
 ) -> int:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
     if html:
         message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments or []:
+        message.attach(name, content, mimetype)
     try:
         sent = message.send()
     except Exception:
@@ -42,6 +45,7 @@ def deliver_email(
                 to=to,
                 html=html,
                 from_email=from_email,
+                attachments=attachments,
                 attempt=attempt + 1,
             )
         else:

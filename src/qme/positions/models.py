@@ -265,6 +265,20 @@ class Position(models.Model):
     )
     start_date = models.DateField(_("start date"))
     application_deadline = models.DateField(_("application deadline"))
+    required_dutch_level = models.CharField(
+        _("required level of Dutch (CEFR)"),
+        max_length=8,
+        default="B2+",
+        choices=[("B2", "B2"), ("B2+", "B2+"), ("C1", "C1"), ("C2", "C2")],
+    )
+    procedure_ended_at = models.DateTimeField(
+        _("selection procedure ended"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the position was filled or cancelled; applicant data is deleted after it."
+        ),
+    )
     contact_name = models.CharField(
         _("public contact name"),
         max_length=200,

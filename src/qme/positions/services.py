@@ -711,6 +711,8 @@ def cancel_position(*, actor: User, position: Position, reason: str) -> Position
     if not reason.strip():
         raise ActionRefused(_("Give the reasons for cancelling."), code="reason_required")
     _set_position_status(position, PositionStatus.CANCELLED, reason.strip())
+    position.procedure_ended_at = timezone.now()
+    position.save(update_fields=["procedure_ended_at"])
     record_event(actor=actor, action="position.cancelled", target=position, reason=reason.strip())
     _notify(
         _coordinators(position),
@@ -739,7 +741,8 @@ def reopen_position(*, actor: User, position: Position, deadline: dt.date, reaso
     _set_position_status(position, PositionStatus.OPEN, reason.strip())
     position.application_deadline = deadline
     position.published_at = position.published_at or timezone.now()
-    position.save(update_fields=["application_deadline", "published_at"])
+    position.procedure_ended_at = None
+    position.save(update_fields=["application_deadline", "published_at", "procedure_ended_at"])
     record_event(
         actor=actor,
         action="position.reopened",
