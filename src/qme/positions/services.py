@@ -302,6 +302,9 @@ def request_changes(*, actor: User, request: PositionRequest, comment: str) -> R
 def add_comment(
     *, actor: User, request: PositionRequest, body: str, reply_to: RequestComment | None = None
 ) -> RequestComment:
+    request = (
+        PositionRequest.objects.select_for_update().select_related("hospital").get(pk=request.pk)
+    )
     require(actor, "positions.comment_request", request)
     body = body.strip()
     if not body:
@@ -474,6 +477,7 @@ def _is_pdf(uploaded: UploadedFile) -> bool:
 def add_attachment(
     *, actor: User, request: PositionRequest, uploaded: UploadedFile
 ) -> RequestAttachment:
+    request = PositionRequest.objects.select_for_update().get(pk=request.pk)
     require(actor, "positions.edit_request", request)
     if uploaded.size is None or uploaded.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
@@ -499,7 +503,8 @@ def add_attachment(
 
 @transaction.atomic
 def remove_attachment(*, actor: User, attachment: RequestAttachment) -> None:
-    require(actor, "positions.edit_request", attachment.request)
+    locked = PositionRequest.objects.select_for_update().get(pk=attachment.request_id)
+    require(actor, "positions.edit_request", locked)
     name = attachment.original_name
     request = attachment.request
     attachment.file.delete(save=False)
