@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "django_htmx",
+    "ninja",  # serves the API documentation's assets locally, never from a CDN
     "template_partials",
     "django_tasks",
     "django_tasks_db",

@@ -32,7 +32,13 @@ def create_organisation(*, actor: User, **fields: Any) -> Organisation:
         raise ActionRefused(_("An organisation with this name already exists."), code="duplicate")
     organisation = Organisation(**fields)
     organisation.full_clean()
-    organisation.save()
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError as exc:  # created by someone else at the same moment
+        raise ActionRefused(
+            _("An organisation with this name already exists."), code="duplicate"
+        ) from exc
     record_event(actor=actor, action="organisation.created", target=organisation)
     return organisation
 
@@ -82,7 +88,13 @@ def create_department(*, actor: User, organisation: Organisation, name: str) -> 
         )
     department = Department(organisation=organisation, name=name)
     department.full_clean()
-    department.save()
+    try:
+        with transaction.atomic():
+            department.save()
+    except IntegrityError as exc:  # created by someone else at the same moment
+        raise ActionRefused(
+            _("This organisation already has a department with this name."), code="duplicate"
+        ) from exc
     record_event(actor=actor, action="department.created", target=department)
     return department
 
