@@ -74,10 +74,12 @@ def _register_routers() -> None:
     from qme.accounts.api import router as people_router
     from qme.organisations.api import router as organisations_router
     from qme.positions.api import router as positions_router
+    from qme.selection.api import router as selection_router
 
     api.add_router("/", people_router)
     api.add_router("/", organisations_router)
     api.add_router("/", positions_router)
+    api.add_router("/", selection_router)
 
 
 _register_routers()
