@@ -511,9 +511,9 @@ def position_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in PositionStatus.values:
         status = ""
-    positions = selectors.position_list(
-        request.user, status=status, query=request.GET.get("q", "")[:100]
-    )
+    # A NUL byte is no search term; PostgreSQL refuses it outright.
+    query = request.GET.get("q", "").replace("\x00", "")[:100]
+    positions = selectors.position_list(request.user, status=status, query=query)
     page = paginate(request, positions)
     return render(
         request,
@@ -522,7 +522,7 @@ def position_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": PositionStatus.choices,
-            "q": request.GET.get("q", "")[:100],
+            "q": query,
             "querystring": querystring_without_page(request),
         },
     )
