@@ -333,6 +333,7 @@ def seed_demo(*, stdout=None) -> list[DemoLogin]:
                 user=user, organisation=hospital, kind=RoleKind.HOSPITAL_COORDINATOR
             )
     _seed_positions(organisations, password_hash)
+    _seed_selection(organisations, password_hash)
     if stdout:
         stdout.write(
             f"Demo data ready: {Organisation.objects.count()} organisations, {User.objects.count()} people."
@@ -469,6 +470,14 @@ DEMO_PROJECTS = [
         "cancelled",
     ),
 ]
+PROJECT_UNIVERSITY = {
+    "Amstelland MC": "UT",
+    "Maasoever": "TU/e",
+    "Vechtdal": "UT",
+    "MC Kempenland": "TU/e",
+    "Noorderzorg": "TU Delft",
+    "Waalboog": "WUR",
+}
 DEMO_REQUESTS = [
     ("Amstelland MC", "Closed-loop control of anaesthesia depth", "draft"),
     ("Maasoever", "Early warning of sepsis from monitoring data on the ward", "submitted"),
@@ -534,7 +543,7 @@ def _seed_positions(organisations: dict[str, Organisation], password_hash: str) 
         request = draft(short, title, problem, outline)
         coordinator = request.created_by
         position_services.submit_request(actor=coordinator, request=request)
-        university = universities[i % len(universities)]
+        university = organisations[PROJECT_UNIVERSITY.get(short, "UT")]
         position = position_services.approve_request(
             actor=office,
             request=request,
@@ -713,3 +722,253 @@ def _seed_national_positions(
             )
         )
     Position.objects.bulk_create(positions, batch_size=500)
+
+
+# --- Selection ---------------------------------------------------------------------------------
+
+DEMO_APPLICANTS = [
+    # (name, language, Dutch level, evidence, master's field)
+    ("Iris Vermeulen", "nl", "native", "first_language", "Biomedical Engineering"),
+    ("Tom Hoekstra", "nl", "native", "first_language", "Technical Medicine"),
+    ("Sara Kaya", "en", "C1", "certificate", "Applied Physics"),
+    ("Wouter Dekker", "nl", "native", "first_language", "Electrical Engineering"),
+    ("Mei Chen", "en", "B1", "certificate", "Biomedical Engineering"),
+    ("Jasper de Graaf", "nl", "native", "dutch_degree", "Mechanical Engineering"),
+]
+TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _pdf(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, TINY_PDF, content_type="application/pdf")
+
+
+def _apply(user: User, position, *, level: str, evidence: str, field: str, submit: bool = True):
+    import datetime as dt
+
+    from qme.selection import services as selection_services
+
+    application = selection_services.start_application(actor=user, position=position)
+    selection_services.update_application(
+        actor=user,
+        application=application,
+        changes={
+            "phone": "06 1234 5678",
+            "city": "Utrecht",
+            "master_field": field,
+            "master_university": "Eindhoven University of Technology",
+            "master_date": position.start_date - dt.timedelta(days=200),
+            "master_completed": True,
+            "dutch_level": level,
+            "dutch_evidence_kind": evidence,
+            "dutch_certificate_date": position.start_date - dt.timedelta(days=400)
+            if evidence == "certificate"
+            else None,
+        },
+    )
+    for kind in ("cv", "motivation", "diploma") + (
+        () if evidence == "first_language" else ("dutch_evidence",)
+    ):
+        selection_services.upload_document(
+            actor=user, application=application, kind=kind, uploaded=_pdf(f"{kind}.pdf")
+        )
+    if submit:
+        selection_services.submit_application(actor=user, application=application)
+    application.refresh_from_db()
+    return application
+
+
+def _score_all(member_user: User, stage, applications, base: int) -> None:
+    from qme.selection import services as selection_services
+
+    criteria = list(stage.criteria.all())
+    for n, application in enumerate(applications):
+        scores = {
+            c.pk: (
+                max(1, min(5, base + (n + i) % 3 - 1)),
+                "Based on the CV, the motivation letter and the interview notes.",
+            )
+            for i, c in enumerate(criteria)
+        }
+        selection_services.save_scores(
+            actor=member_user, stage=stage, application=application, scores=scores, submit=True
+        )
+
+
+def _seed_selection(organisations: dict[str, Organisation], password_hash: str) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.positions.models import Position, PositionStatus
+    from qme.selection import services as selection_services
+    from qme.selection.models import Application, Side, StageKind
+    from qme.training.models import Traineeship
+
+    if Application.objects.exists():
+        return
+    office = User.objects.get(email=f"office@{DEMO_DOMAIN}")
+    applicants = []
+    for i, (name, language, level, evidence, field) in enumerate(DEMO_APPLICANTS):
+        user = _make_user(f"candidate{i + 1}@{DEMO_DOMAIN}", name, language, password_hash)
+        applicants.append((user, level, evidence, field))
+    demo_applicant = User.objects.get(email=f"applicant@{DEMO_DOMAIN}")
+
+    def committee(position, uni_members, hospital_members):
+        for j, person in enumerate(uni_members):
+            selection_services.add_committee_member(
+                actor=office,
+                position=position,
+                person=person,
+                side=Side.UNIVERSITY,
+                is_chair=j == 0,
+            )
+        for j, person in enumerate(hospital_members):
+            selection_services.add_committee_member(
+                actor=office, position=position, person=person, side=Side.HOSPITAL, is_chair=j == 0
+            )
+
+    # 1. Amstelland (open): the committee is scoring while applications come in.
+    amstelland = Position.objects.get(
+        hospital=organisations["Amstelland MC"], status=PositionStatus.OPEN
+    )
+    lars = User.objects.get(email=f"university.supervisor@{DEMO_DOMAIN}")
+    anouk = User.objects.get(email=f"committee@{DEMO_DOMAIN}")
+    joost = User.objects.get(email=f"coordinator.amstelland@{DEMO_DOMAIN}")
+    committee(amstelland, [lars], [anouk, joost])
+    submitted = [
+        _apply(
+            demo_applicant,
+            amstelland,
+            level="C1",
+            evidence="certificate",
+            field="Biomedical Engineering",
+        )
+    ]
+    for user, level, evidence, field in applicants[:3]:
+        submitted.append(_apply(user, amstelland, level=level, evidence=evidence, field=field))
+    _apply(
+        applicants[4][0],
+        amstelland,
+        level="B1",
+        evidence="certificate",
+        field="Biomedical Engineering",
+    )  # not eligible
+    _apply(
+        applicants[5][0],
+        amstelland,
+        level="native",
+        evidence="dutch_degree",
+        field="Mechanical Engineering",
+        submit=False,
+    )
+    screening = amstelland.stages.get(kind=StageKind.SCREENING)
+    _score_all(lars, screening, submitted, 4)
+    _score_all(joost, screening, submitted[:2], 3)
+
+    # 2. Kempenland (selection): everyone has scored; a decision waits for the hospital chair.
+    kempenland = Position.objects.get(
+        hospital=organisations["MC Kempenland"], status=PositionStatus.SELECTION
+    )
+    uni = organisations["TU/e"]
+    hospital = organisations["MC Kempenland"]
+    uni_supervisor = _university_supervisor(uni, password_hash)
+    coordinator = _person_of(hospital, RoleKind.HOSPITAL_COORDINATOR, password_hash)
+    doctor = _person_of(hospital, RoleKind.MEDICAL_DOCTOR, password_hash)
+    committee(kempenland, [uni_supervisor, office], [coordinator, doctor])
+    # Applications arrived while the position was open.
+    Position.objects.filter(pk=kempenland.pk).update(status=PositionStatus.OPEN)
+    kempenland.refresh_from_db()
+    candidates = [
+        _apply(user, kempenland, level=level, evidence=evidence, field=field)
+        for user, level, evidence, field in applicants[:4]
+    ]
+    Position.objects.filter(pk=kempenland.pk).update(status=PositionStatus.SELECTION)
+    kempenland.refresh_from_db()
+    screening = kempenland.stages.get(kind=StageKind.SCREENING)
+    for k, member in enumerate([uni_supervisor, office, coordinator, doctor]):
+        _score_all(member, screening, candidates, 3 + k % 2)
+    selection_services.shortlist(actor=office, applications=candidates[:3])
+    selection_services.reject(
+        actor=office,
+        applications=[candidates[3]],
+        reason="Less design experience than the other candidates.",
+    )
+    selection_services.invite_to_interview(
+        actor=office,
+        applications=candidates[:2],
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        duration_minutes=60,
+        location="MC Kempenland, Klinische Fysica, room 2.14",
+    )
+    decision = selection_services.propose_decision(
+        actor=coordinator,
+        position=kempenland,
+        candidate=candidates[0],
+        reserves=[candidates[1], candidates[2]],
+        rationale="Strongest in modelling and design; clear clinical motivation. Reserves in the order of the ranking.",
+        offer_deadline=timezone.localdate() + dt.timedelta(days=14),
+    )
+    selection_services.approve_decision(actor=uni_supervisor, decision=decision)
+
+    # 3. Noorderzorg (filled): the procedure ran to the end; the graduate-to-be is a trainee.
+    noorderzorg = Position.objects.get(
+        hospital=organisations["Noorderzorg"], status=PositionStatus.FILLED
+    )
+    uni = organisations["TU Delft"]
+    hospital = organisations["Noorderzorg"]
+    chair_uni = _university_supervisor(uni, password_hash)
+    chair_hospital = _person_of(hospital, RoleKind.HOSPITAL_COORDINATOR, password_hash)
+    Position.objects.filter(pk=noorderzorg.pk).update(status=PositionStatus.OPEN)
+    noorderzorg.refresh_from_db()
+    committee(noorderzorg, [chair_uni], [chair_hospital])
+    winner_user = _make_user(f"new.trainee@{DEMO_DOMAIN}", "Sven Kramer", "nl", password_hash)
+    winner = _apply(
+        winner_user,
+        noorderzorg,
+        level="native",
+        evidence="first_language",
+        field="Technical Medicine",
+    )
+    runner_up = _apply(
+        applicants[3][0],
+        noorderzorg,
+        level="native",
+        evidence="first_language",
+        field="Electrical Engineering",
+    )
+    Position.objects.filter(pk=noorderzorg.pk).update(status=PositionStatus.SELECTION)
+    noorderzorg.refresh_from_db()
+    screening = noorderzorg.stages.get(kind=StageKind.SCREENING)
+    _score_all(chair_uni, screening, [winner, runner_up], 4)
+    _score_all(chair_hospital, screening, [winner, runner_up], 4)
+    selection_services.shortlist(actor=office, applications=[winner, runner_up])
+    decision = selection_services.propose_decision(
+        actor=chair_uni,
+        position=noorderzorg,
+        candidate=winner,
+        reserves=[runner_up],
+        rationale="Best fit with the surgical team, strong in 3D modelling.",
+        offer_deadline=timezone.localdate() + dt.timedelta(days=10),
+    )
+    selection_services.approve_decision(actor=chair_uni, decision=decision)
+    selection_services.approve_decision(actor=chair_hospital, decision=decision)
+    offer = decision.offers.get()
+    selection_services.respond_to_offer(actor=winner_user, offer=offer, accept=True)
+
+    # The demo trainee started before the system existed: the office created the traineeship.
+    trainee = User.objects.get(email=f"trainee@{DEMO_DOMAIN}")
+    if not Traineeship.objects.filter(trainee=trainee).exists():
+        amstelland_hospital = organisations["Amstelland MC"]
+        Traineeship.objects.create(
+            trainee=trainee,
+            hospital=amstelland_hospital,
+            university=organisations["UT"],
+            start_date=timezone.localdate() - dt.timedelta(days=300),
+            expected_end_date=timezone.localdate() + dt.timedelta(days=430),
+            university_supervisor=lars,
+            hospital_supervisor=User.objects.get(email=f"hospital.supervisor@{DEMO_DOMAIN}"),
+            medical_doctor=User.objects.get(email=f"doctor@{DEMO_DOMAIN}"),
+            design_project_title="Quantitative perfusion MRI of the kidney",
+        )

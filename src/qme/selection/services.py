@@ -751,8 +751,11 @@ def propose_decision(
         status__in=[DecisionStatus.PROPOSED, DecisionStatus.APPROVED]
     ).exists():
         raise ActionRefused(_("There is already a decision for this position."), code="duplicate")
+    ids = [candidate.pk, *(a.pk for a in reserves)]
+    fresh = {a.pk: a for a in Application.objects.select_for_update().filter(pk__in=ids)}
+    candidate, reserves = fresh[candidate.pk], [fresh[a.pk] for a in reserves if a.pk in fresh]
     chosen = [candidate, *reserves]
-    if len({a.pk for a in chosen}) != len(chosen):
+    if len(set(ids)) != len(ids):
         raise ValidationError({"reserves": _("A candidate can appear only once.")})
     for application in chosen:
         if application.position_id != position.pk:
