@@ -539,7 +539,7 @@ def _seed_positions(organisations: dict[str, Organisation], password_hash: str) 
             training_climate="Clinical physicists, two engineers and a research group in the department.",
         )
 
-    for i, (short, title, problem, outline, state) in enumerate(DEMO_PROJECTS):
+    for short, title, problem, outline, state in DEMO_PROJECTS:
         request = draft(short, title, problem, outline)
         coordinator = request.created_by
         position_services.submit_request(actor=coordinator, request=request)
