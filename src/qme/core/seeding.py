@@ -416,6 +416,7 @@ def seed_national(*, hospitals: int = 64, people: int = 5200, seed: int = 4, std
             )
     Role.objects.bulk_create(roles, batch_size=2000, ignore_conflicts=True)
     _seed_national_positions(rng, care, universities)
+    _seed_national_selection(rng)
     if stdout:
         stdout.write(
             f"National data ready: {Organisation.objects.care_providers().count()} hospitals and care "
@@ -972,3 +973,171 @@ def _seed_selection(organisations: dict[str, Organisation], password_hash: str) 
             medical_doctor=User.objects.get(email=f"doctor@{DEMO_DOMAIN}"),
             design_project_title="Quantitative perfusion MRI of the kidney",
         )
+
+
+def _seed_national_selection(rng: random.Random, per_position: int = 25) -> None:
+    """Applications with committee scores for the national positions, in bulk (no e-mail)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.positions.models import Position, PositionStatus
+    from qme.selection import rubric
+    from qme.selection.models import (
+        Application,
+        ApplicationStatus,
+        CommitteeMember,
+        Criterion,
+        Score,
+        ScoreSheet,
+        Side,
+        Stage,
+        StageKind,
+    )
+
+    positions = list(
+        Position.objects.filter(request__title__startswith="National project")
+        .exclude(status=PositionStatus.DRAFT)
+        .filter(committee__isnull=True)
+    )
+    if not positions:
+        return
+    password_hash = make_password(None)
+    supervisors = dict(
+        Role.objects.filter(kind=RoleKind.UNIVERSITY_SUPERVISOR).values_list(
+            "organisation_id", "user_id"
+        )
+    )
+    hospital_people = dict(
+        Role.objects.filter(
+            kind__in=[RoleKind.HOSPITAL_COORDINATOR, RoleKind.MEDICAL_DOCTOR]
+        ).values_list("organisation_id", "user_id")
+    )
+    start = User.objects.filter(email__endswith="@applicants.qme.example").count()
+    needed = len(positions) * per_position
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"applicant{start + i:06d}@applicants.qme.example",
+                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                language=rng.choice(["nl", "en"]),
+                password=password_hash,
+            )
+            for i in range(needed)
+        ],
+        batch_size=2000,
+    )
+    applicant_ids = list(
+        User.objects.filter(email__endswith="@applicants.qme.example")
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:needed]
+    )
+    members, stages, applications = [], [], []
+    for n, position in enumerate(positions):
+        uni_user = supervisors.get(position.university_id)
+        hospital_user = hospital_people.get(position.hospital_id)
+        if uni_user:
+            members.append(
+                CommitteeMember(
+                    position=position, user_id=uni_user, side=Side.UNIVERSITY, is_chair=True
+                )
+            )
+        if hospital_user:
+            members.append(
+                CommitteeMember(
+                    position=position, user_id=hospital_user, side=Side.HOSPITAL, is_chair=True
+                )
+            )
+        for order, kind in enumerate(rubric.DEFAULT_STAGES, start=1):
+            stages.append(Stage(position=position, order=order, kind=kind))
+        submitted = position.published_at or timezone.now()
+        for k in range(per_position):
+            if position.status == PositionStatus.FILLED:
+                status = ApplicationStatus.ACCEPTED if k == 0 else ApplicationStatus.REJECTED
+            elif position.status == PositionStatus.CANCELLED:
+                status = ApplicationStatus.REJECTED
+            else:
+                status = rng.choice(
+                    [
+                        ApplicationStatus.SUBMITTED,
+                        ApplicationStatus.SHORTLISTED,
+                        ApplicationStatus.REJECTED,
+                    ]
+                )
+            applications.append(
+                Application(
+                    position=position,
+                    applicant_id=applicant_ids[n * per_position + k],
+                    status=status,
+                    master_field="Biomedical Engineering",
+                    master_university="University of Twente",
+                    master_date=position.start_date - dt.timedelta(days=100),
+                    master_completed=True,
+                    dutch_level="C1",
+                    dutch_evidence_kind="certificate",
+                    submitted_at=submitted + dt.timedelta(days=k % 20),
+                    created_at=submitted,
+                    updated_at=submitted,
+                    status_changed_at=submitted,
+                    data_deleted_at=timezone.now()
+                    if position.status in (PositionStatus.FILLED, PositionStatus.CANCELLED) and k
+                    else None,
+                )
+            )
+    CommitteeMember.objects.bulk_create(members, batch_size=2000)
+    Stage.objects.bulk_create(stages, batch_size=2000)
+    Application.objects.bulk_create(applications, batch_size=2000)
+    screening = list(Stage.objects.filter(position__in=positions, kind=StageKind.SCREENING))
+    Criterion.objects.bulk_create(
+        [
+            Criterion(
+                stage=stage,
+                order=i,
+                name_en=en,
+                name_nl=nl,
+                weight=weight,
+                description_en=d_en,
+                description_nl=d_nl,
+                anchors_en=rubric.ANCHORS_EN,
+                anchors_nl=rubric.ANCHORS_NL,
+            )
+            for stage in screening
+            for i, (en, nl, weight, d_en, d_nl) in enumerate(rubric.DEFAULT_CRITERIA, start=1)
+        ],
+        batch_size=5000,
+    )
+    stage_by_position = {s.position_id: s for s in screening}
+    member_rows = list(
+        CommitteeMember.objects.filter(position__in=positions).values_list("pk", "position_id")
+    )
+    sheets = [
+        ScoreSheet(
+            stage=stage_by_position[position_id],
+            application_id=application_id,
+            member_id=member_id,
+            submitted_at=timezone.now(),
+        )
+        for member_id, position_id in member_rows
+        for application_id in Application.objects.filter(position_id=position_id).values_list(
+            "pk", flat=True
+        )
+    ]
+    ScoreSheet.objects.bulk_create(sheets, batch_size=5000)
+    criteria_by_stage: dict[int, list[int]] = {}
+    for criterion_id, stage_id in Criterion.objects.filter(stage__in=screening).values_list(
+        "pk", "stage_id"
+    ):
+        criteria_by_stage.setdefault(stage_id, []).append(criterion_id)
+    scores = [
+        Score(
+            sheet_id=sheet_id,
+            criterion_id=criterion_id,
+            value=rng.randint(2, 5),
+            justification="Seeded score.",
+        )
+        for sheet_id, stage_id in ScoreSheet.objects.filter(stage__in=screening).values_list(
+            "pk", "stage_id"
+        )
+        for criterion_id in criteria_by_stage[stage_id]
+    ]
+    Score.objects.bulk_create(scores, batch_size=10000)
