@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,11 +22,33 @@ from . import selectors, services
 from .forms import ApplicationForm, DocumentForm, OptionalReasonForm
 from .models import Application, ApplicationStatus, Offer, OfferStatus
 
+#: What the applicant reads in their application's history; other events stay internal.
+APPLICANT_EVENTS = {
+    "application.started": gettext_lazy("You started your application."),
+    "application.submitted": gettext_lazy("You submitted your application."),
+    "application.ineligible": gettext_lazy("Your application did not meet the requirements."),
+    "application.admitted": gettext_lazy("The programme office admitted your application."),
+    "application.shortlisted": gettext_lazy("You were shortlisted."),
+    "application.invited": gettext_lazy("You were invited to an interview."),
+    "application.rejected": gettext_lazy(
+        "The committee decided not to continue with your application."
+    ),
+    "application.withdrawn": gettext_lazy("You withdrew your application."),
+    "application.consent_given": gettext_lazy("You agreed that we keep your data for one year."),
+    "application.consent_withdrawn": gettext_lazy("You withdrew your consent to keep your data."),
+    "application.reasons_asked": gettext_lazy("You asked for the reasons of the decision."),
+    "application.reasons_given": gettext_lazy("The committee gave the reasons of its decision."),
+    "offer.made": gettext_lazy("You were offered the position."),
+    "offer.accepted": gettext_lazy("You accepted the offer."),
+    "offer.declined": gettext_lazy("You declined the offer."),
+    "offer.expired": gettext_lazy("The offer expired."),
+}
+
 DOCUMENT_LABELS = {
-    "cv": _("CV"),
-    "motivation": _("Motivation letter"),
-    "diploma": _("Master's diploma or transcript"),
-    "dutch_evidence": _("Proof of Dutch"),
+    "cv": gettext_lazy("CV"),
+    "motivation": gettext_lazy("Motivation letter"),
+    "diploma": gettext_lazy("Master's diploma or transcript"),
+    "dutch_evidence": gettext_lazy("Proof of Dutch"),
 }
 
 
@@ -68,9 +90,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if application.applicant_id != request.user.pk:
         return redirect("selection:candidate", pk=pk)
     editable = application.status in (ApplicationStatus.DRAFT, ApplicationStatus.INELIGIBLE)
-    history = AuditEvent.objects.filter(
-        target_type__model="application", target_id=str(application.pk)
-    ).order_by("occurred_at")
+    history = [
+        (event.occurred_at, APPLICANT_EVENTS[event.action])
+        for event in AuditEvent.objects.filter(
+            target_type__app_label="selection",
+            target_type__model="application",
+            target_id=str(application.pk),
+            action__in=list(APPLICANT_EVENTS),
+        ).order_by("occurred_at", "id")
+    ]
     return render(
         request,
         "selection/application_detail.html",
