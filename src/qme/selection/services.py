@@ -263,30 +263,23 @@ def eligibility_problems(application: Application) -> list[str]:
             )
         )
     level, required = application.dutch_level, position.required_dutch_level
-    if application.dutch_evidence_kind in (
-        DutchEvidence.FIRST_LANGUAGE,
-        DutchEvidence.DUTCH_DEGREE,
-    ):
+    kind = application.dutch_evidence_kind
+    if kind in (DutchEvidence.FIRST_LANGUAGE, DutchEvidence.DUTCH_DEGREE):
         pass  # Dutch as first language, or a Dutch-taught degree, meets every level
-    elif (
-        application.dutch_evidence_kind == DutchEvidence.NT2_II
-        and CEFR_ORDER.get(required, 0) <= CEFR_ORDER["B2"]
-    ):
-        pass  # NT2 Programme II is B2
+    elif kind == DutchEvidence.NT2_II:
+        # The certificate shows B2, whatever level the applicant states.
+        if CEFR_ORDER["B2"] < CEFR_ORDER.get(required, 0):
+            problems.append(
+                _(
+                    "The NT2 Programme II certificate shows level B2; "
+                    "this position asks for {required}."
+                ).format(required=required)
+            )
     elif level and CEFR_ORDER.get(level, -1) < CEFR_ORDER.get(required, 0):
         problems.append(
             _(
                 "This position asks for Dutch at level {required} or higher; you gave {level}."
             ).format(required=required, level=level)
-        )
-    elif application.dutch_evidence_kind == DutchEvidence.NT2_II and CEFR_ORDER.get(
-        level, -1
-    ) < CEFR_ORDER.get(required, 0):
-        problems.append(
-            _(
-                "The NT2 Programme II certificate shows level B2; "
-                "this position asks for {required}."
-            ).format(required=required)
         )
     return problems
 

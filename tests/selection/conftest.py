@@ -1,0 +1,50 @@
+"""Fixtures of the selection tests: e-mail capture, a second signed-in browser, and a whole
+procedure (a published position with a committee of four and three submitted candidates)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from .factories import Procedure, procedure_for
+
+
+@pytest.fixture
+def emails(
+    django_capture_on_commit_callbacks,
+) -> Callable[[], AbstractContextManager[list[mail.EmailMessage]]]:
+    """`with emails() as sent:` runs the block and its after-commit work (the e-mail tasks) and
+    fills `sent` with what went out."""
+
+    @contextmanager
+    def _capture() -> Iterator[list[mail.EmailMessage]]:
+        sent: list[mail.EmailMessage] = []
+        start = len(mail.outbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            yield sent
+        sent.extend(mail.outbox[start:])
+
+    return _capture
+
+
+@pytest.fixture
+def own_client() -> Callable[..., Client]:
+    """own_client(user): a separate signed-in browser, for stories where people take turns."""
+
+    def _client(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def proc(world) -> Procedure:
+    """A published position of hospital A, its committee of four (a chair and a member from each
+    side), and three submitted candidates."""
+    return procedure_for(world)
