@@ -536,6 +536,7 @@ def save_scores(
 ) -> ScoreSheet:
     """Save a member's scores for a candidate (criterion id → (1–5, justification)). Submitting
     needs every criterion scored with a justification; a submitted sheet is final."""
+    application = _lock(application)  # its status now, not when the caller read it
     member = committee_seat(actor, application.position)
     if member is None or stage.position_id != application.position_id:
         raise ActionRefused(_("Only members of this committee score its candidates."))
