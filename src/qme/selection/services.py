@@ -648,9 +648,23 @@ def calendar_invitation(interview: Interview, summary: str, organiser: str) -> s
         return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
     def escape(text: str) -> str:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         return (
             text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
         )
+
+    def quoted(text: str) -> str:  # a parameter value: no escapes, quoted, no quotes or breaks
+        return '"' + "".join(" " if c in '"\r\n' else c for c in text) + '"'
+
+    def fold(line: str) -> str:  # lines of at most 75 octets, continued after CRLF and a space
+        parts, current = [], ""
+        for char in line:
+            if len((current + char).encode()) > (74 if parts else 75):
+                parts.append(current)
+                current = char
+            else:
+                current += char
+        return "\r\n ".join([*parts, current])
 
     ends = interview.starts_at + dt.timedelta(minutes=interview.duration_minutes)
     lines = [
@@ -665,11 +679,11 @@ def calendar_invitation(interview: Interview, summary: str, organiser: str) -> s
         f"DTEND:{stamp(ends)}",
         f"SUMMARY:{escape(summary)}",
         f"LOCATION:{escape(interview.location)}",
-        f"ORGANIZER;CN={escape(organiser)}:mailto:noreply@qme.example",
+        f"ORGANIZER;CN={quoted(organiser)}:mailto:noreply@qme.example",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
-    return "\r\n".join(lines) + "\r\n"
+    return "\r\n".join(fold(line) for line in lines) + "\r\n"
 
 
 @transaction.atomic
