@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("qme.audit.urls")),
     path("", include("qme.positions.urls")),
     path("", include("qme.selection.urls")),
+    path("", include("qme.training.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ def test_it_enqueues_a_job_once_per_period(db):
         "close-expired-positions",
         "expire-offers",
         "delete-applicant-data",
+        "start-traineeships",
     ]
     assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == []
     assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == [

@@ -29,6 +29,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = [NavItem(str(_("Home")), reverse("home"), "home")]
     if user.has_perm("positions.list_requests"):
         items.append(NavItem(str(_("Requests")), reverse("positions:request_list"), "requests"))
+    if (
+        roles.is_programme_office(user)
+        or user.traineeships.exists()
+        or roles.role_kinds(user)
+        & {"university_supervisor", "hospital_supervisor", "medical_doctor", "hospital_coordinator"}
+    ):
+        items.append(NavItem(str(_("Training")), reverse("training:list"), "training"))
     if user.has_perm("selection.list_procedures"):
         items.append(NavItem(str(_("Selection")), reverse("selection:procedures"), "selection"))
     if not roles.current_roles(user) or user.applications.exists():

@@ -9,6 +9,7 @@ from qme.organisations.home import HomeSection
 from qme.organisations.models import RoleKind
 from qme.positions import home as positions_home
 from qme.selection import home as selection_home
+from qme.training import home as training_home
 
 
 def home_sections(user: User) -> list[HomeSection]:
@@ -18,6 +19,9 @@ def home_sections(user: User) -> list[HomeSection]:
         sections.append(positions_home.office_section(user))
     if RoleKind.HOSPITAL_COORDINATOR in kinds:
         sections.append(positions_home.coordinator_section(user))
+    for section in (training_home.trainee_section(user), training_home.supervisor_section(user)):
+        if section is not None:
+            sections.append(section)
     committee = selection_home.committee_section(user)
     if committee is not None:
         sections.append(committee)

@@ -21,11 +21,13 @@ class Job:
     def task(self) -> Task:
         from qme.positions import tasks as position_tasks
         from qme.selection import tasks as selection_tasks
+        from qme.training import tasks as training_tasks
 
         return {
             "close-expired-positions": position_tasks.close_expired_positions,
             "expire-offers": selection_tasks.expire_offers,
             "delete-applicant-data": selection_tasks.delete_expired_applicant_data,
+            "start-traineeships": training_tasks.start_due_traineeships,
         }[self.name]
 
 
@@ -33,6 +35,7 @@ JOBS = (
     Job("close-expired-positions", dt.timedelta(hours=1)),
     Job("expire-offers", dt.timedelta(hours=1)),
     Job("delete-applicant-data", dt.timedelta(hours=6)),
+    Job("start-traineeships", dt.timedelta(hours=6)),
 )
 
 

@@ -805,7 +805,6 @@ def _seed_selection(organisations: dict[str, Organisation], password_hash: str) 
     from qme.positions.models import Position, PositionStatus
     from qme.selection import services as selection_services
     from qme.selection.models import Application, Side, StageKind
-    from qme.training.models import Traineeship
 
     if Application.objects.exists():
         return
@@ -958,21 +957,7 @@ def _seed_selection(organisations: dict[str, Organisation], password_hash: str) 
     offer = decision.offers.get()
     selection_services.respond_to_offer(actor=winner_user, offer=offer, accept=True)
 
-    # The demo trainee started before the system existed: the office created the traineeship.
-    trainee = User.objects.get(email=f"trainee@{DEMO_DOMAIN}")
-    if not Traineeship.objects.filter(trainee=trainee).exists():
-        amstelland_hospital = organisations["Amstelland MC"]
-        Traineeship.objects.create(
-            trainee=trainee,
-            hospital=amstelland_hospital,
-            university=organisations["UT"],
-            start_date=timezone.localdate() - dt.timedelta(days=300),
-            expected_end_date=timezone.localdate() + dt.timedelta(days=430),
-            university_supervisor=lars,
-            hospital_supervisor=User.objects.get(email=f"hospital.supervisor@{DEMO_DOMAIN}"),
-            medical_doctor=User.objects.get(email=f"doctor@{DEMO_DOMAIN}"),
-            design_project_title="Quantitative perfusion MRI of the kidney",
-        )
+    _seed_training(organisations, office, lars, password_hash)
 
 
 def _seed_national_selection(rng: random.Random, per_position: int = 25) -> None:
@@ -1141,3 +1126,203 @@ def _seed_national_selection(rng: random.Random, per_position: int = 25) -> None
         for criterion_id in criteria_by_stage[stage_id]
     ]
     Score.objects.bulk_create(scores, batch_size=10000)
+
+
+# --- Training --------------------------------------------------------------------------------------
+
+CATALOGUE = [
+    # (kind, English, Dutch, provider, EC)
+    ("course", "Medical image analysis", "Medische beeldanalyse", "University of Twente", 5),
+    (
+        "course",
+        "Mathematical modelling of physiology",
+        "Wiskundig modelleren van fysiologie",
+        "TU Eindhoven",
+        5,
+    ),
+    (
+        "course",
+        "Design methodology for engineers",
+        "Ontwerpmethodologie voor ingenieurs",
+        "TU Delft",
+        4,
+    ),
+    (
+        "course",
+        "Medical device regulation (MDR)",
+        "Regelgeving medische hulpmiddelen (MDR)",
+        "Wageningen University",
+        3,
+    ),
+    ("course", "Clinical epidemiology", "Klinische epidemiologie", "University of Twente", 4),
+    (
+        "workshop",
+        "Professional communication with clinicians",
+        "Professioneel communiceren met clinici",
+        "4TU",
+        2,
+    ),
+    ("training", "Leadership in healthcare innovation", "Leiderschap in zorginnovatie", "4TU", 3),
+    ("workshop", "Scientific writing", "Wetenschappelijk schrijven", "TU Delft", 2),
+]
+
+
+def _seed_training(
+    organisations: dict[str, Organisation], office: User, lars: User, password_hash: str
+) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from qme.training import services as training_services
+    from qme.training.models import CatalogueItem, Curriculum, Edition, Traineeship
+
+    if Traineeship.objects.filter(trainee__email=f"trainee@{DEMO_DOMAIN}").exists():
+        return
+    today = timezone.localdate()
+    items = []
+    for kind, en, nl, provider, ec in CATALOGUE:
+        item, _created = CatalogueItem.objects.get_or_create(
+            title_en=en, defaults={"kind": kind, "title_nl": nl, "provider": provider, "ec": ec}
+        )
+        items.append(item)
+        Edition.objects.get_or_create(
+            item=item,
+            starts_on=today + dt.timedelta(days=60),
+            defaults={"ends_on": today + dt.timedelta(days=95), "place": provider},
+        )
+    for year in range(today.year - 3, today.year + 2):
+        curriculum, created = Curriculum.objects.get_or_create(cohort_year=year)
+        if created:
+            curriculum.mandatory.set([items[2], items[5]])
+
+    hospital = organisations["Amstelland MC"]
+    supervisor = User.objects.get(email=f"hospital.supervisor@{DEMO_DOMAIN}")
+    doctor = User.objects.get(email=f"doctor@{DEMO_DOMAIN}")
+    trainee = User.objects.get(email=f"trainee@{DEMO_DOMAIN}")
+    start = today - dt.timedelta(days=300)
+    traineeship = training_services.create_traineeship(
+        actor=office,
+        trainee=trainee,
+        hospital=hospital,
+        university=organisations["UT"],
+        start_date=start,
+        university_supervisor=lars,
+        hospital_supervisor=supervisor,
+        medical_doctor=doctor,
+        design_project_title="Quantitative perfusion MRI of the kidney",
+    )
+    plan = training_services.start_plan_version(actor=trainee, traineeship=traineeship)
+
+    def add(kind, title, ec, begin, end, catalogue=None):
+        return training_services.add_plan_item(
+            actor=trainee,
+            plan=plan,
+            kind=kind,
+            title=title,
+            ec=Decimal(ec),
+            catalogue_item=catalogue,
+            planned_start=start + dt.timedelta(days=begin),
+            planned_end=start + dt.timedelta(days=end),
+        )
+
+    project = add(
+        "design_project", "Design project: quantitative perfusion MRI of the kidney", 60, 30, 700
+    )
+    done = [
+        add("course", items[i].title_en, items[i].ec, b, e, items[i])
+        for i, b, e in ((0, 20, 90), (2, 40, 120), (5, 60, 70))
+    ]
+    late = add("course", items[1].title_en, items[1].ec, 150, 250, items[1])
+    waiting = add(
+        "clinical_project", "Clinical project: MRI protocol for renal transplants", 10, 120, 280
+    )
+    add("course", items[4].title_en, items[4].ec, 320, 420, items[4])
+    add("training", items[6].title_en, items[6].ec, 400, 430, items[6])
+    add("clinical_project", "Clinical project: quality assurance of the 3T scanner", 6, 430, 520)
+    add("course", items[3].title_en, items[3].ec, 450, 500, items[3])
+    add("workshop", items[7].title_en, items[7].ec, 500, 510, items[7])
+    add("course", "External course: deep learning for medical imaging (Radboud)", 7, 520, 600)
+    add("course", "Advanced MRI physics (ISMRM school)", 8, 540, 560)
+    training_services.submit_plan(
+        actor=trainee, plan=plan, note="First version, agreed in the kick-off meeting."
+    )
+    training_services.approve_plan(actor=lars, plan=plan)
+    training_services.approve_plan(actor=supervisor, plan=plan)
+    for item in done:
+        record = training_services.record_completion(
+            actor=trainee,
+            traineeship=traineeship,
+            item=item,
+            completed_on=item.planned_end,
+            grade="8",
+            evidence=SimpleUploadedFile(
+                "certificate.pdf", TINY_PDF, content_type="application/pdf"
+            ),
+        )
+        training_services.sign_off(actor=lars, record=record)
+    training_services.record_completion(
+        actor=trainee,
+        traineeship=traineeship,
+        item=waiting,
+        completed_on=today - dt.timedelta(days=3),
+        note="Protocol in clinical use since last week.",
+        evidence=SimpleUploadedFile("report.pdf", TINY_PDF, content_type="application/pdf"),
+    )
+    milestones = list(traineeship.design_project.milestones.all())
+    for milestone in milestones[:2]:
+        training_services.upload_deliverable(
+            actor=trainee,
+            milestone=milestone,
+            uploaded=SimpleUploadedFile(
+                f"{milestone.title_en}.pdf", TINY_PDF, content_type="application/pdf"
+            ),
+        )
+        training_services.reach_milestone(
+            actor=lars, milestone=milestone, reached_on=milestone.due_on
+        )
+    del project, late
+
+    # Two colleagues at other points of their two years: one on parental leave, one extended.
+    for n, (email_prefix, start_days, event) in enumerate(
+        (("colleague02", 500, "leave"), ("colleague05", 760, "extension"))
+    ):
+        person = User.objects.get(email=f"{email_prefix}@{DEMO_DOMAIN}")
+        role = person.roles.filter(kind=RoleKind.TRAINEE).select_related("organisation").first()
+        if role is None or Traineeship.objects.filter(trainee=person).exists():
+            continue
+        other = training_services.create_traineeship(
+            actor=office,
+            trainee=person,
+            hospital=role.organisation,
+            university=organisations[["TU/e", "TU Delft"][n]],
+            start_date=today - dt.timedelta(days=start_days),
+            university_supervisor=_university_supervisor(
+                organisations[["TU/e", "TU Delft"][n]], password_hash
+            ),
+            hospital_supervisor=_person_of(
+                role.organisation, RoleKind.HOSPITAL_SUPERVISOR, password_hash
+            ),
+            design_project_title=[
+                "Sensor fusion for early warning on the ward",
+                "Dose tracking in CT",
+            ][n],
+        )
+        if event == "leave":
+            training_services.record_leave(
+                actor=office,
+                traineeship=other,
+                kind="parental",
+                starts_on=today - dt.timedelta(days=20),
+                ends_on=today + dt.timedelta(days=90),
+                note="Parental leave, 16 weeks",
+            )
+        else:
+            training_services.grant_extension(
+                actor=office,
+                traineeship=other,
+                days=90,
+                reason="Three months extra for the validation study, agreed in the go/no-go review.",
+            )

@@ -219,6 +219,8 @@ class PositionStatus(models.TextChoices):
     OPEN = "open", _("Open for applications")
     SELECTION = "selection", _("Selection")
     FILLED = "filled", _("Filled")
+    IN_TRAINING = "in_training", _("In training")
+    COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -228,7 +230,9 @@ POSITION_TRANSITIONS: dict[str, frozenset[str]] = {
     PositionStatus.SELECTION: frozenset(
         {PositionStatus.OPEN, PositionStatus.FILLED, PositionStatus.CANCELLED}
     ),
-    PositionStatus.FILLED: frozenset(),
+    PositionStatus.FILLED: frozenset({PositionStatus.IN_TRAINING}),
+    PositionStatus.IN_TRAINING: frozenset({PositionStatus.COMPLETED}),
+    PositionStatus.COMPLETED: frozenset(),
     PositionStatus.CANCELLED: frozenset({PositionStatus.OPEN}),
 }
 

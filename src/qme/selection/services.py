@@ -24,6 +24,7 @@ from qme.core.mail import queue_email
 from qme.core.permissions import require
 from qme.organisations.models import Role, RoleKind
 from qme.positions.models import Position, PositionStatus
+from qme.training import services as training_services
 from qme.training.models import Traineeship
 
 from . import rubric
@@ -65,7 +66,6 @@ APPLICATION_FIELDS = (
 DOCUMENTS = ("cv", "motivation", "diploma", "dutch_evidence")
 RETENTION = dt.timedelta(weeks=4)
 RETENTION_WITH_CONSENT = dt.timedelta(days=365)
-TRAINING_LENGTH = dt.timedelta(days=730)
 
 
 # --- Notifications ---
@@ -988,29 +988,21 @@ def _start_traineeship(application: Application) -> Traineeship:
     position = application.position
     request = position.request
     trainee = application.applicant
-    traineeship = Traineeship.objects.create(
+    if application.phone and not trainee.phone:
+        trainee.phone = application.phone
+        trainee.save(update_fields=["phone"])
+    return training_services.create_traineeship(
+        actor=None,
         trainee=trainee,
-        position=position,
         hospital=position.hospital,
         university=position.university,
         start_date=position.start_date,
-        expected_end_date=position.start_date + TRAINING_LENGTH,
         university_supervisor=request.university_supervisor,
         hospital_supervisor=request.hospital_supervisor,
         medical_doctor=request.medical_doctor,
         design_project_title=request.title,
+        position=position,
     )
-    Role.objects.get_or_create(
-        user=trainee,
-        organisation=position.hospital,
-        kind=RoleKind.TRAINEE,
-        defaults={"starts_on": position.start_date, "department": request.department},
-    )
-    if trainee.phone != application.phone and application.phone and not trainee.phone:
-        trainee.phone = application.phone
-        trainee.save(update_fields=["phone"])
-    record_event(actor=None, action="traineeship.started", target=traineeship)
-    return traineeship
 
 
 def expire_offers() -> int:
