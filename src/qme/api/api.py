@@ -75,11 +75,13 @@ def _register_routers() -> None:
     from qme.organisations.api import router as organisations_router
     from qme.positions.api import router as positions_router
     from qme.selection.api import router as selection_router
+    from qme.training.api import router as training_router
 
     api.add_router("/", people_router)
     api.add_router("/", organisations_router)
     api.add_router("/", positions_router)
     api.add_router("/", selection_router)
+    api.add_router("/", training_router)
 
 
 _register_routers()
