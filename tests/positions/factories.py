@@ -128,6 +128,16 @@ def open_position(
     return services.publish_position(actor=world.office, position=position)
 
 
+#: The position states of the hospital-demand issue; later issues add in training and completed.
+POSITION_STATES = (
+    PositionStatus.DRAFT,
+    PositionStatus.OPEN,
+    PositionStatus.SELECTION,
+    PositionStatus.FILLED,
+    PositionStatus.CANCELLED,
+)
+
+
 def position_in(world, status: str) -> Position:
     """A position brought to `status` by the services (filled is set directly: a later issue)."""
     if status == PositionStatus.DRAFT:

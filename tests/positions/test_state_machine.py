@@ -18,7 +18,7 @@ from qme.positions.models import (
 )
 from tests.helpers import api, page_text
 
-from .factories import position_in, request_in
+from .factories import POSITION_STATES, position_in, request_in
 from .helpers import messages_of, snapshot
 
 
@@ -116,12 +116,13 @@ POSITION_ALLOWED = {
 REFUSED_POSITION_ACTIONS = [
     (action, status)
     for action, allowed in POSITION_ALLOWED.items()
-    for status in PositionStatus.values
+    for status in POSITION_STATES
     if status not in allowed
 ]
 
 
 def test_it_has_the_documented_position_transitions():
+    """Among the states of this issue; later issues add in training and completed."""
     documented = {
         "draft": {"open", "cancelled"},
         "open": {"selection", "cancelled"},
@@ -129,7 +130,11 @@ def test_it_has_the_documented_position_transitions():
         "filled": set(),
         "cancelled": {"open"},
     }
-    assert documented == POSITION_TRANSITIONS
+    among_these = {
+        status: set(POSITION_TRANSITIONS[status]) & set(POSITION_STATES)
+        for status in POSITION_STATES
+    }
+    assert documented == among_these
 
 
 @pytest.mark.parametrize(("action", "status"), REFUSED_POSITION_ACTIONS)
