@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.core import mail
+from django.db import connection, connections
 from django.utils import timezone
 
 from qme.audit.models import AuditEvent
@@ -279,3 +282,34 @@ class TestEditingAfterSubmission:
             409,
         )
         assert snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_submits_once_when_two_tabs_submit_at_the_same_moment(world):
+    """Two requests race for the same row: the lock lets one submit, the other is told."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs two connections to one server: PostgreSQL")
+    request = draft_request(world)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit() -> None:
+        try:
+            barrier.wait()
+            services.submit_request(actor=world.coordinator_a, request=request)
+            outcomes.append("submitted")
+        except ActionRefused as refusal:
+            outcomes.append(refusal.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already_submitted", "submitted"]
+    request.refresh_from_db()
+    assert request.submission_count == 1
+    assert AuditEvent.objects.filter(action="request.submitted").count() == 1
+    assert len(mail.outbox) == 1
