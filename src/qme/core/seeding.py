@@ -417,6 +417,7 @@ def seed_national(*, hospitals: int = 64, people: int = 5200, seed: int = 4, std
     Role.objects.bulk_create(roles, batch_size=2000, ignore_conflicts=True)
     _seed_national_positions(rng, care, universities)
     _seed_national_selection(rng)
+    _seed_national_training(rng)
     if stdout:
         stdout.write(
             f"National data ready: {Organisation.objects.care_providers().count()} hospitals and care "
@@ -1326,3 +1327,122 @@ def _seed_training(
                 days=90,
                 reason="Three months extra for the validation study, agreed in the go/no-go review.",
             )
+
+
+def _seed_national_training(rng: random.Random) -> None:
+    """A traineeship, an approved plan and completed items for every national trainee, in bulk."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from qme.training.models import (
+        Curriculum,
+        ItemKind,
+        ItemRecord,
+        PlanItem,
+        PlanStatus,
+        RecordStatus,
+        Traineeship,
+        TrainingPlan,
+    )
+
+    trainee_roles = list(
+        Role.objects.filter(kind=RoleKind.TRAINEE, user__email__endswith="@national.qme.example")
+        .exclude(user__traineeships__isnull=False)
+        .values_list("user_id", "organisation_id")
+    )
+    if not trainee_roles:
+        return
+    today = timezone.localdate()
+    universities = list(Organisation.objects.universities().values_list("pk", flat=True))
+    supervisors = dict(
+        Role.objects.filter(kind=RoleKind.UNIVERSITY_SUPERVISOR).values_list(
+            "organisation_id", "user_id"
+        )
+    )
+    hospital_supervisors = dict(
+        Role.objects.filter(kind=RoleKind.HOSPITAL_SUPERVISOR).values_list(
+            "organisation_id", "user_id"
+        )
+    )
+    curricula = {}
+    for year in range(today.year - 3, today.year + 1):
+        curricula[year], _created = Curriculum.objects.get_or_create(cohort_year=year)
+    traineeships = []
+    for n, (user_id, hospital_id) in enumerate(trainee_roles):
+        start = today - dt.timedelta(days=rng.randint(0, 700))
+        university_id = universities[n % len(universities)]
+        traineeships.append(
+            Traineeship(
+                trainee_id=user_id,
+                hospital_id=hospital_id,
+                university_id=university_id,
+                start_date=start,
+                expected_end_date=start + dt.timedelta(days=730),
+                curriculum=curricula[start.year],
+                university_supervisor_id=supervisors.get(university_id),
+                hospital_supervisor_id=hospital_supervisors.get(hospital_id),
+                design_project_title=f"Design project {n:05d}",
+            )
+        )
+    Traineeship.objects.bulk_create(traineeships, batch_size=2000)
+    created = list(
+        Traineeship.objects.filter(design_project_title__startswith="Design project ").exclude(
+            plans__isnull=False
+        )
+    )
+    TrainingPlan.objects.bulk_create(
+        [
+            TrainingPlan(
+                traineeship=t,
+                version=1,
+                status=PlanStatus.APPROVED,
+                submitted_at=timezone.now(),
+                university_approved_at=timezone.now(),
+                hospital_approved_at=timezone.now(),
+            )
+            for t in created
+        ],
+        batch_size=2000,
+    )
+    plans = dict(
+        TrainingPlan.objects.filter(traineeship__in=created).values_list("traineeship_id", "pk")
+    )
+    layout = (
+        [(ItemKind.DESIGN_PROJECT, 60, 30, 700)]
+        + [(ItemKind.COURSE, 5, 40 + 60 * k, 90 + 60 * k) for k in range(7)]
+        + [
+            (ItemKind.CLINICAL_PROJECT, 8, 200, 330),
+            (ItemKind.WORKSHOP, 2, 120, 125),
+            (ItemKind.TRAINING, 3, 400, 430),
+            (ItemKind.CLINICAL_PROJECT, 7, 450, 560),
+        ]
+    )
+    items, records = [], []
+    for t in created:
+        for k, (kind, ec, begin, end) in enumerate(layout):
+            item = PlanItem(
+                plan_id=plans[t.pk],
+                kind=kind,
+                title=f"{ItemKind(kind).label} {k + 1}",
+                ec=Decimal(ec),
+                planned_start=t.start_date + dt.timedelta(days=begin),
+                planned_end=t.start_date + dt.timedelta(days=end),
+            )
+            items.append(item)
+            if item.planned_end < today and rng.random() < 0.85:
+                records.append(
+                    ItemRecord(
+                        traineeship=t,
+                        item_key=item.key,
+                        title=item.title,
+                        completed_on=item.planned_end,
+                        status=RecordStatus.SIGNED_OFF
+                        if rng.random() < 0.9
+                        else RecordStatus.RECORDED,
+                        decided_at=timezone.now(),
+                    )
+                )
+    PlanItem.objects.bulk_create(items, batch_size=5000)
+    ItemRecord.objects.bulk_create(records, batch_size=5000)
