@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import mean
 
@@ -160,6 +161,22 @@ def stage_results(stage: Stage, viewer: User) -> list[CandidateResult]:
         result.rank = rank
     return sorted(
         results, key=lambda r: (r.rank is None, r.rank or 0, r.application.applicant.full_name)
+    )
+
+
+def in_ranking_order(
+    position: Position, viewer: User, applications: Iterable[Application]
+) -> list[Application]:
+    """Applications in the order of the committee's ranking as the viewer may see it: by the
+    latest scored stage first (interview before screening); those without a rank last, by name."""
+    ranks: dict[int, tuple[int, int]] = {}
+    for stage in position.stages.filter(kind__in=list(SCOREABLE)).order_by("-order"):
+        for result in stage_results(stage, viewer):
+            if result.rank is not None:
+                ranks.setdefault(result.application.pk, (-stage.order, result.rank))
+    return sorted(
+        applications,
+        key=lambda a: (a.pk not in ranks, ranks.get(a.pk, (0, 0)), a.applicant.full_name),
     )
 
 

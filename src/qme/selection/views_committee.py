@@ -357,7 +357,11 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and current is None and form.is_valid():
         data = form.cleaned_data
-        reserves = [a for a in data["reserves"] if a.pk != data["candidate"].pk]
+        reserves = selectors.in_ranking_order(
+            position,
+            request.user,
+            [a for a in data["reserves"] if a.pk != data["candidate"].pk],
+        )
         try:
             services.propose_decision(
                 actor=request.user,
