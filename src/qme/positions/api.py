@@ -2,6 +2,7 @@
 pages. The list of open positions is public."""
 
 import datetime as dt
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -215,7 +216,10 @@ class RequestFilters(InputSchema):
     q: str = ""
 
 
-def _known(queryset: QuerySet, pk: int, field: str) -> Model:
+M = TypeVar("M", bound=Model)
+
+
+def _known(queryset: QuerySet[M], pk: int, field: str) -> M:
     """The object with this id, or a 422 that names the field: an unknown id is bad input."""
     found = queryset.filter(pk=pk).first()
     if found is None:
@@ -224,7 +228,7 @@ def _known(queryset: QuerySet, pk: int, field: str) -> Model:
 
 
 def _resolve_people(payload: dict, hospital: Organisation) -> dict:
-    data = {}
+    data: dict[str, Any] = {}
     for key, value in payload.items():
         if key == "department_id":
             data["department"] = (

@@ -208,7 +208,8 @@ class PositionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         # Said here in words, at the field, rather than as the database constraint's name.
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, deadline = cleaned.get("start_date"), cleaned.get("application_deadline")
         if start and deadline and deadline > start:
             field = (

@@ -195,11 +195,11 @@ SUBMISSION_REQUIREMENTS = (
 
 def missing_for_submission(request: PositionRequest) -> list[tuple[str, str]]:
     """Each (field, message) still missing before the request can be submitted."""
-    # attname: the id column of a foreign key, so a list of requests costs no query per row.
+    # serializable_value reads a foreign key's id column: a list of requests costs no query.
     missing = [
         (field, str(message))
         for field, message in SUBMISSION_REQUIREMENTS
-        if not getattr(request, PositionRequest._meta.get_field(field).attname)
+        if not request.serializable_value(field)
     ]
     if request.intended_start and request.intended_start <= timezone.localdate():
         missing.append(("intended_start", _("The intended start must be in the future.")))
