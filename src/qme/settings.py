@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "qme.positions",
     "qme.selection",
     "qme.training",
+    "qme.feedback",
     "qme.api",
     "django.contrib.admin",
     "django.contrib.auth",

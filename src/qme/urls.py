@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("qme.positions.urls")),
     path("", include("qme.selection.urls")),
     path("", include("qme.training.urls")),
+    path("", include("qme.feedback.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

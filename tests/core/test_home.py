@@ -48,7 +48,9 @@ def test_it_shows_each_persona_their_home_page_in_a_fixed_number_of_queries(
     busy_programme, client_for, django_assert_max_num_queries, persona
 ):
     client = client_for(getattr(busy_programme, persona))
-    with django_assert_max_num_queries(25):
+    # Each role's sections add a fixed number of queries (the office's page has the most
+    # sections); the bound does not depend on how much data there is.
+    with django_assert_max_num_queries(35):
         response = client.get("/")
     assert response.status_code == 200
 

@@ -17,6 +17,7 @@ def test_it_enqueues_a_job_once_per_period(db):
         "expire-offers",
         "delete-applicant-data",
         "start-traineeships",
+        "feedback-reminders",
     ]
     assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == []
     assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == [

@@ -72,6 +72,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 def _register_routers() -> None:
     from qme.accounts.api import router as people_router
+    from qme.feedback.api import router as feedback_router
     from qme.organisations.api import router as organisations_router
     from qme.positions.api import router as positions_router
     from qme.selection.api import router as selection_router
@@ -82,6 +83,7 @@ def _register_routers() -> None:
     api.add_router("/", positions_router)
     api.add_router("/", selection_router)
     api.add_router("/", training_router)
+    api.add_router("/", feedback_router)
 
 
 _register_routers()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qme.accounts.models import User
+from qme.feedback import home as feedback_home
 from qme.organisations import home as organisations_home
 from qme.organisations import roles
 from qme.organisations.home import HomeSection
@@ -19,7 +20,12 @@ def home_sections(user: User) -> list[HomeSection]:
         sections.append(positions_home.office_section(user))
     if RoleKind.HOSPITAL_COORDINATOR in kinds:
         sections.append(positions_home.coordinator_section(user))
-    for section in (training_home.trainee_section(user), training_home.supervisor_section(user)):
+    for section in (
+        training_home.trainee_section(user),
+        feedback_home.received_section(user),
+        feedback_home.overdue_section(user),
+        training_home.supervisor_section(user),
+    ):
         if section is not None:
             sections.append(section)
     committee = selection_home.committee_section(user)

@@ -19,6 +19,7 @@ class Job:
     every: dt.timedelta
 
     def task(self) -> Task:
+        from qme.feedback import tasks as feedback_tasks
         from qme.positions import tasks as position_tasks
         from qme.selection import tasks as selection_tasks
         from qme.training import tasks as training_tasks
@@ -28,6 +29,7 @@ class Job:
             "expire-offers": selection_tasks.expire_offers,
             "delete-applicant-data": selection_tasks.delete_expired_applicant_data,
             "start-traineeships": training_tasks.start_due_traineeships,
+            "feedback-reminders": feedback_tasks.send_cadence_reminders,
         }[self.name]
 
 
@@ -36,6 +38,7 @@ JOBS = (
     Job("expire-offers", dt.timedelta(hours=1)),
     Job("delete-applicant-data", dt.timedelta(hours=6)),
     Job("start-traineeships", dt.timedelta(hours=6)),
+    Job("feedback-reminders", dt.timedelta(hours=12)),
 )
 
 

@@ -1,0 +1,159 @@
+"""Continuous, tight feedback: a versioned competency framework, feedback tagged with it, the
+trainee's responses, and the cadence the programme expects from each side."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qme.training.models import Traineeship
+
+
+class Area(models.TextChoices):
+    CONTENT = "content", _("Content")
+    PROFESSIONAL = "professional", _("Professional skills")
+
+
+class Framework(models.Model):
+    """A version of the competency framework. Feedback keeps the version it was given in."""
+
+    version = models.PositiveSmallIntegerField(unique=True)
+    is_current = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="one_current_framework",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class Competency(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
+    area = models.CharField(max_length=20, choices=Area.choices)
+    order = models.PositiveSmallIntegerField()
+    name_nl = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description_nl = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    anchors_nl = models.JSONField(default=dict, blank=True)
+    anchors_en = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["framework", "area", "order"]
+        verbose_name_plural = _("competencies")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def name(self, language: str) -> str:
+        return self.name_nl if language == "nl" else self.name_en
+
+
+class Side(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    HOSPITAL = "hospital", _("Hospital")
+    OTHER = "other", _("Other")
+
+
+class Feedback(models.Model):
+    traineeship = models.ForeignKey(Traineeship, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    subject = models.CharField(
+        _("about"),
+        max_length=200,
+        blank=True,
+        help_text=_("A plan item, a deliverable, a meeting — or leave empty for general feedback."),
+    )
+    competencies = models.ManyToManyField(
+        Competency, related_name="feedback", verbose_name=_("competencies")
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    went_well = models.TextField(_("what went well"), max_length=5000)
+    to_improve = models.TextField(_("what to improve"), max_length=5000)
+    next_step = models.TextField(_("the agreed next step"), max_length=5000)
+    given_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        indexes = [
+            models.Index(fields=["traineeship", "side", "-given_at"], name="feedback_cadence_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1) & models.Q(rating__lte=5),
+                name="feedback_rating_1_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} → {self.traineeship} ({self.given_at:%Y-%m-%d})"
+
+
+class Response(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="responses")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class ProgrammeSettings(models.Model):
+    """The programme's settings that the programme office configures (one row)."""
+
+    university_interval_days = models.PositiveSmallIntegerField(
+        _("feedback from the university at least every (days)"), default=28
+    )
+    hospital_interval_days = models.PositiveSmallIntegerField(
+        _("feedback from the hospital at least every (days)"), default=28
+    )
+
+    class Meta:
+        verbose_name = _("programme settings")
+        verbose_name_plural = _("programme settings")
+
+    def __str__(self) -> str:
+        return "Programme settings"
+
+    @classmethod
+    def current(cls) -> ProgrammeSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class CadenceReminder(models.Model):
+    """That a reminder about missing feedback was sent, so that nobody is reminded twice for the
+    same gap."""
+
+    traineeship = models.ForeignKey(Traineeship, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    escalated = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+    last_feedback_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traineeship", "side", "escalated", "last_feedback_at"],
+                name="reminder_once_per_gap",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.traineeship} {self.side}"

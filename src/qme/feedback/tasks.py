@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def send_cadence_reminders() -> int:
+    """Remind supervisors (and then the programme office) of trainees without recent feedback."""
+    return services.send_cadence_reminders()

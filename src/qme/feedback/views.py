@@ -1,0 +1,151 @@
+"""Feedback pages: a trainee's feedback with responses, the form to give feedback (made for a
+phone), and the programme's cadence settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qme.core.errors import ActionRefused
+from qme.core.permissions import require, require_visible
+from qme.training.models import Traineeship
+
+from . import services
+from .forms import FeedbackForm, ResponseForm, SettingsForm
+from .models import Competency, Feedback, ProgrammeSettings, Response
+
+
+def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
+    traineeship = get_object_or_404(
+        services.with_cadence(
+            Traineeship.objects.select_related("trainee", "hospital", "university")
+        ),
+        pk=pk,
+    )
+    require_visible(request.user, "training.view_traineeship", traineeship)
+    return traineeship
+
+
+@login_required
+def feedback_list(request: HttpRequest, pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    items = traineeship.feedback.select_related("author").prefetch_related(
+        Prefetch("competencies", queryset=Competency.objects.order_by("area", "order")),
+        Prefetch("responses", queryset=Response.objects.select_related("author")),
+    )
+    return render(
+        request,
+        "feedback/list.html",
+        {
+            "traineeship": traineeship,
+            "items": items,
+            "cadence": services.cadence_of(traineeship),
+            "settings": ProgrammeSettings.current(),
+            "can_give": request.user.has_perm("feedback.give", traineeship),
+            "can_respond": request.user.has_perm("feedback.respond", traineeship),
+            "response_form": ResponseForm(),
+            "language": get_language(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def give(request: HttpRequest, pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    require(request.user, "feedback.give", traineeship)
+    framework = services.current_framework()
+    form = FeedbackForm(request.POST or None, framework=framework)
+    warnings = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.give_feedback(
+                actor=request.user,
+                traineeship=traineeship,
+                competencies=list(data["competencies"]),
+                rating=data["rating"],
+                went_well=data["went_well"],
+                to_improve=data["to_improve"],
+                next_step=data["next_step"],
+                subject=data["subject"],
+                send_anyway=data["send_anyway"],
+            )
+        except services.VagueFeedback as vague:
+            warnings = vague.messages
+            form.data = form.data.copy()
+            form.data["send_anyway"] = "on"
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Thank you. %(name)s can read your feedback now.")
+                % {"name": traineeship.trainee.get_short_name()},
+            )
+            return redirect("feedback:list", pk=pk)
+    return render(
+        request,
+        "feedback/give.html",
+        {
+            "traineeship": traineeship,
+            "form": form,
+            "warnings": warnings,
+            "language": get_language(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def respond(request: HttpRequest, pk: int, feedback_pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    feedback = get_object_or_404(Feedback, pk=feedback_pk, traineeship=traineeship)
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write your response."))
+    else:
+        try:
+            services.respond(actor=request.user, feedback=feedback, body=form.cleaned_data["body"])
+        except (ActionRefused, ValidationError) as error:
+            messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
+        else:
+            messages.success(request, _("Your response has been added."))
+    return redirect(reverse("feedback:list", args=[pk]) + f"#feedback-{feedback_pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_settings(request: HttpRequest) -> HttpResponse:
+    require(request.user, "feedback.configure")
+    current = ProgrammeSettings.current()
+    form = SettingsForm(request.POST or None, instance=ProgrammeSettings.objects.get(pk=current.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("feedback:settings")
+    return render(
+        request,
+        "feedback/settings.html",
+        {
+            "form": form,
+            "framework": services.current_framework(),
+            "language": get_language(),
+        },
+    )
