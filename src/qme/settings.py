@@ -150,6 +150,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = envstr("QME_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_SIGNUP_FORM_CLASS = "qme.accounts.forms.SignupForm"
+# Confirming the e-mail address signs the applicant in and returns them to where they started.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False

@@ -118,7 +118,8 @@ def create_traineeship(
         user=trainee,
         organisation=hospital,
         kind=RoleKind.TRAINEE,
-        defaults={"starts_on": start_date},
+        # The trainee belongs to the hospital from the moment the traineeship is agreed.
+        defaults={"starts_on": min(start_date, timezone.localdate())},
     )
     project = DesignProject.objects.create(
         traineeship=traineeship,
