@@ -18,6 +18,7 @@ def test_it_enqueues_a_job_once_per_period(db):
         "delete-applicant-data",
         "start-traineeships",
         "feedback-reminders",
+        "feedback-request-reminders",
     ]
     assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == []
     assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == [

@@ -42,6 +42,7 @@ class RequireTwoFactorMiddleware:
         "/static/",
         "/i18n/",
         "/health",
+        "/f/",
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -30,6 +30,7 @@ class Job:
             "delete-applicant-data": selection_tasks.delete_expired_applicant_data,
             "start-traineeships": training_tasks.start_due_traineeships,
             "feedback-reminders": feedback_tasks.send_cadence_reminders,
+            "feedback-request-reminders": feedback_tasks.send_request_reminders,
         }[self.name]
 
 
@@ -39,6 +40,7 @@ JOBS = (
     Job("delete-applicant-data", dt.timedelta(hours=6)),
     Job("start-traineeships", dt.timedelta(hours=6)),
     Job("feedback-reminders", dt.timedelta(hours=12)),
+    Job("feedback-request-reminders", dt.timedelta(hours=12)),
 )
 
 

@@ -67,3 +67,109 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = ProgrammeSettings
         fields = ["university_interval_days", "hospital_interval_days"]
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("For example: “Feedback after six months on the ward”."),
+    )
+    competencies = CompetencyChoice(
+        label=_("Competencies (one to five)"),
+        queryset=Competency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    anonymous = forms.BooleanField(
+        label=_(
+            "Anonymous: I see the answers only together, once at least three people have answered"
+        ),
+        required=False,
+        initial=True,
+    )
+    respondents = forms.CharField(
+        label=_("Whom to ask"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_(
+            "One person per line: name, e-mail address, and optionally their role "
+            "(nurse, doctor, technician, patient_representative, colleague)."
+        ),
+    )
+    days_valid = forms.IntegerField(
+        label=_("Days to answer"), min_value=3, max_value=60, initial=21
+    )
+
+    def __init__(self, *args, framework=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if framework is not None:
+            self.fields["competencies"].queryset = framework.competencies.all()
+
+    def clean_respondents(self) -> list[dict[str, str]]:
+        from django.core.validators import validate_email
+
+        from .models import RespondentRole
+
+        people, problems = [], []
+        for number, line in enumerate(self.cleaned_data["respondents"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(",")]
+            if len(parts) < 2:
+                problems.append(_("Line %(n)s: give a name and an e-mail address.") % {"n": number})
+                continue
+            name, email = parts[0], parts[1]
+            role = (
+                parts[2]
+                if len(parts) > 2 and parts[2] in RespondentRole.values
+                else RespondentRole.OTHER
+            )
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                problems.append(
+                    _("Line %(n)s: “%(email)s” is not an e-mail address.")
+                    % {"n": number, "email": email}
+                )
+                continue
+            if not name:
+                problems.append(_("Line %(n)s: give a name.") % {"n": number})
+                continue
+            people.append({"name": name, "email": email, "role": role})
+        if problems:
+            raise forms.ValidationError(problems)
+        if not people:
+            raise forms.ValidationError(_("Ask at least one person."))
+        return people
+
+
+class AnswerForm(forms.Form):
+    went_well = forms.CharField(
+        label=_("What goes well?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    to_improve = forms.CharField(
+        label=_("What could be better?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, competencies=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from django.utils.translation import get_language
+
+        language = get_language() or "nl"
+        self.competencies = list(competencies)
+        for competency in self.competencies:
+            self.fields[f"rating_{competency.pk}"] = forms.TypedChoiceField(
+                label=competency.name(language),
+                coerce=int,
+                widget=forms.RadioSelect,
+                choices=[(i, str(i)) for i in range(1, 6)],
+                help_text=competency.description_nl
+                if language == "nl"
+                else competency.description_en,
+            )
+        self.order_fields(
+            [f"rating_{c.pk}" for c in self.competencies] + ["went_well", "to_improve"]
+        )
+
+    def ratings(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"rating_{c.pk}"] for c in self.competencies}

@@ -157,3 +157,77 @@ class CadenceReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.traineeship} {self.side}"
+
+
+# --- Multisource feedback: anyone can be asked, through an expiring, single-use link ---
+
+
+class Round(models.Model):
+    """A round of multisource feedback that the trainee asks for."""
+
+    traineeship = models.ForeignKey(
+        Traineeship, on_delete=models.CASCADE, related_name="feedback_rounds"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    anonymous = models.BooleanField(
+        _("anonymous"),
+        default=True,
+        help_text=_(
+            "You see the answers only together, and only once at least three people have answered."
+        ),
+    )
+    competencies = models.ManyToManyField(
+        Competency, related_name="+", verbose_name=_("competencies")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("answers possible until"))
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RespondentRole(models.TextChoices):
+    NURSE = "nurse", _("Nurse")
+    DOCTOR = "doctor", _("Doctor")
+    TECHNICIAN = "technician", _("Technician")
+    PATIENT_REPRESENTATIVE = "patient_representative", _("Patients' representative")
+    COLLEAGUE = "colleague", _("Colleague")
+    OTHER = "other", _("Other")
+
+
+class Request(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="requests")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=30, choices=RespondentRole.choices)
+    language = models.CharField(max_length=2, default="nl")
+    sent_at = models.DateTimeField(default=timezone.now)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "email"], name="request_once_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.round})"
+
+
+class Answer(models.Model):
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="answer")
+    ratings = models.JSONField(default=dict)  # competency id (as text) → 1–5
+    went_well = models.TextField(max_length=5000)
+    to_improve = models.TextField(max_length=5000)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.request}"

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
@@ -24,14 +25,18 @@ from qme.training.models import Traineeship, TraineeshipStatus
 
 from . import framework
 from .models import (
+    Answer,
     CadenceReminder,
     Competency,
     Feedback,
     Framework,
     ProgrammeSettings,
+    RespondentRole,
     Response,
+    Round,
     Side,
 )
+from .models import Request as FeedbackRequest
 
 MIN_LENGTH = 30
 EXAMPLE_MARKERS = re.compile(
@@ -339,4 +344,236 @@ def send_cadence_reminders(now: dt.datetime | None = None) -> int:
                         },
                     )
                     sent += 1
+    return sent
+
+
+# --- Multisource feedback ---
+
+TOKEN_SALT = "qme.feedback.request"  # noqa: S105 - a signing salt, not a secret
+MAX_RESPONDENTS = 25
+REMINDER_AFTER = dt.timedelta(days=4)
+MAX_REMINDERS = 2
+ANONYMITY_MINIMUM = 3
+
+
+def request_token(request: FeedbackRequest) -> str:
+    return signing.dumps({"request": request.pk}, salt=TOKEN_SALT, compress=True)
+
+
+def request_for_token(token: str) -> FeedbackRequest | None:
+    """The request a link belongs to, or None for a link that was tampered with."""
+    try:
+        data = signing.loads(token[:500], salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    pk = data.get("request") if isinstance(data, dict) else None
+    if not isinstance(pk, int):
+        return None
+    return (
+        FeedbackRequest.objects.select_related("round__traineeship__trainee").filter(pk=pk).first()
+    )
+
+
+def _send_request(request: FeedbackRequest, *, reminder: bool) -> None:
+    round_ = request.round
+    queue_email(
+        to=request.email,
+        template="feedback_request",
+        language=request.language,
+        context={
+            "name": request.name,
+            "trainee": round_.traineeship.trainee.full_name,
+            "title": round_.title,
+            "path": reverse("feedback:answer", args=[request_token(request)]),
+            "expires": round_.expires_at,
+            "reminder": reminder,
+            "anonymous": round_.anonymous,
+        },
+    )
+
+
+@transaction.atomic
+def start_round(
+    *,
+    actor: User,
+    traineeship: Traineeship,
+    title: str,
+    anonymous: bool,
+    competencies: Sequence[Competency],
+    respondents: Sequence[dict[str, str]],
+    days_valid: int = 21,
+) -> Round:
+    """The trainee asks people for feedback by e-mail; nobody needs an account."""
+    require(actor, "feedback.respond", traineeship)
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Give the round a title.")
+    if not 1 <= len(competencies) <= 5:
+        errors["competencies"] = _("Choose one to five competencies.")
+    if not respondents:
+        errors["respondents"] = _("Ask at least one person.")
+    if len(respondents) > MAX_RESPONDENTS:
+        errors["respondents"] = _("Ask at most 25 people in one round.")
+    if not 3 <= days_valid <= 60:
+        errors["days_valid"] = _("Use 3 to 60 days.")
+    emails = [r["email"].strip().lower() for r in respondents]
+    if len(set(emails)) != len(emails):
+        errors["respondents"] = _("Each person can be asked once per round.")
+    if errors:
+        raise ValidationError(errors)
+    round_ = Round.objects.create(
+        traineeship=traineeship,
+        title=title.strip()[:200],
+        anonymous=anonymous,
+        expires_at=timezone.now() + dt.timedelta(days=days_valid),
+    )
+    round_.competencies.set(competencies)
+    for respondent, email in zip(respondents, emails, strict=True):
+        request = FeedbackRequest(
+            round=round_,
+            name=respondent["name"].strip()[:200],
+            email=email,
+            role=respondent.get("role") or RespondentRole.OTHER,
+            language=respondent.get("language") or "nl",
+        )
+        request.full_clean(exclude=["round"])
+        request.save()
+        _send_request(request, reminder=False)
+    record_event(
+        actor=actor,
+        action="feedback.round_started",
+        target=traineeship,
+        data={"round": round_.pk, "asked": len(respondents), "anonymous": anonymous},
+    )
+    return round_
+
+
+def link_problem(request: FeedbackRequest | None) -> str:
+    """Why a link cannot be used, or an empty string."""
+    if request is None:
+        return _("This link is not valid. Check that you copied it completely.")
+    if request.answered_at is not None:
+        return _("This link has been used: your answer was received. Thank you!")
+    if request.round.expires_at <= timezone.now():
+        return _(
+            "This link has expired. Ask the trainee for a new one if you still want to answer."
+        )
+    return ""
+
+
+@transaction.atomic
+def answer_request(
+    *, request: FeedbackRequest, ratings: dict[int, int], went_well: str, to_improve: str
+) -> Answer:
+    request = (
+        FeedbackRequest.objects.select_for_update()
+        .select_related("round__traineeship__trainee")
+        .get(pk=request.pk)
+    )
+    problem = link_problem(request)
+    if problem:
+        raise ActionRefused(problem, code="link_unusable")
+    expected = set(request.round.competencies.values_list("pk", flat=True))
+    errors = {}
+    if set(ratings) != expected or any(not 1 <= int(v) <= 5 for v in ratings.values()):
+        errors["ratings"] = _("Rate each competency from 1 to 5.")
+    if not went_well.strip():
+        errors["went_well"] = _("This field is required.")
+    if not to_improve.strip():
+        errors["to_improve"] = _("This field is required.")
+    if errors:
+        raise ValidationError(errors)
+    answer = Answer.objects.create(
+        request=request,
+        ratings={str(k): int(v) for k, v in ratings.items()},
+        went_well=went_well.strip()[:5000],
+        to_improve=to_improve.strip()[:5000],
+    )
+    request.answered_at = answer.submitted_at
+    request.save(update_fields=["answered_at"])
+    record_event(
+        actor=None,
+        action="feedback.request_answered",
+        target=request.round.traineeship,
+        data={"round": request.round_id},
+    )
+    trainee = request.round.traineeship.trainee
+    queue_email(
+        to=trainee.email,
+        template="feedback_round_answer",
+        language=trainee.language,
+        context={
+            "person": trainee.get_short_name(),
+            "title": request.round.title,
+            "path": reverse(
+                "feedback:round", args=[request.round.traineeship_id, request.round_id]
+            ),
+        },
+    )
+    return answer
+
+
+def round_results(round_: Round) -> dict[str, Any]:
+    """What the trainee sees: who has not answered; the answers, or in anonymous mode only their
+    aggregate, and only once at least three people have answered."""
+    requests = list(round_.requests.select_related("answer").order_by("name"))
+    answers = [r.answer for r in requests if r.answered_at and hasattr(r, "answer")]
+    competencies = list(round_.competencies.order_by("area", "order"))
+    visible = not round_.anonymous or len(answers) >= ANONYMITY_MINIMUM
+    averages = []
+    if visible and answers:
+        for competency in competencies:
+            values = [
+                a.ratings.get(str(competency.pk))
+                for a in answers
+                if a.ratings.get(str(competency.pk))
+            ]
+            averages.append(
+                (competency, round(sum(values) / len(values), 1) if values else None, len(values))
+            )
+    comments = []
+    if visible:
+        ordered = sorted(answers, key=lambda a: a.went_well) if round_.anonymous else answers
+        comments = [
+            {
+                "name": None if round_.anonymous else a.request.name,
+                "went_well": a.went_well,
+                "to_improve": a.to_improve,
+            }
+            for a in ordered
+        ]
+    return {
+        "pending": [r for r in requests if not r.answered_at],
+        "answered_count": len(answers),
+        "asked_count": len(requests),
+        "visible": visible,
+        "averages": averages,
+        "comments": comments,
+        "minimum": ANONYMITY_MINIMUM,
+    }
+
+
+def send_request_reminders(now: dt.datetime | None = None) -> int:
+    """Remind people who have not answered yet, at most twice, four days apart."""
+    now = now or timezone.now()
+    due = (
+        FeedbackRequest.objects.filter(
+            answered_at__isnull=True,
+            round__expires_at__gt=now,
+            reminders_sent__lt=MAX_REMINDERS,
+        )
+        .filter(
+            Q(last_reminded_at__isnull=True, sent_at__lte=now - REMINDER_AFTER)
+            | Q(last_reminded_at__lte=now - REMINDER_AFTER)
+        )
+        .select_related("round__traineeship__trainee")
+    )
+    sent = 0
+    for request in due:
+        with transaction.atomic():
+            FeedbackRequest.objects.filter(pk=request.pk).update(
+                reminders_sent=request.reminders_sent + 1, last_reminded_at=now
+            )
+            _send_request(request, reminder=True)
+            sent += 1
     return sent

@@ -9,3 +9,9 @@ from . import services
 def send_cadence_reminders() -> int:
     """Remind supervisors (and then the programme office) of trainees without recent feedback."""
     return services.send_cadence_reminders()
+
+
+@task()
+def send_request_reminders() -> int:
+    """Remind people who have not answered a feedback request."""
+    return services.send_request_reminders()

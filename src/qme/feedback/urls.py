@@ -8,4 +8,7 @@ urlpatterns = [
     path("feedback/<int:pk>/", views.feedback_list, name="list"),
     path("feedback/<int:pk>/give/", views.give, name="give"),
     path("feedback/<int:pk>/<int:feedback_pk>/respond/", views.respond, name="respond"),
+    path("feedback/<int:pk>/rounds/new/", views.round_create, name="round_create"),
+    path("feedback/<int:pk>/rounds/<int:round_pk>/", views.round_detail, name="round"),
+    path("f/<str:token>/", views.answer, name="answer"),
 ]

@@ -10,17 +10,19 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qme.core import ratelimit
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require, require_visible
 from qme.training.models import Traineeship
 
 from . import services
-from .forms import FeedbackForm, ResponseForm, SettingsForm
-from .models import Competency, Feedback, ProgrammeSettings, Response
+from .forms import AnswerForm, FeedbackForm, ResponseForm, RoundForm, SettingsForm
+from .models import Competency, Feedback, ProgrammeSettings, Response, Round
 
 
 def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
@@ -52,6 +54,7 @@ def feedback_list(request: HttpRequest, pk: int) -> HttpResponse:
             "can_give": request.user.has_perm("feedback.give", traineeship),
             "can_respond": request.user.has_perm("feedback.respond", traineeship),
             "response_form": ResponseForm(),
+            "rounds": traineeship.feedback_rounds.all(),
             "language": get_language(),
         },
     )
@@ -147,5 +150,109 @@ def programme_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "framework": services.current_framework(),
             "language": get_language(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest, pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    require(request.user, "feedback.respond", traineeship)
+    framework = services.current_framework()
+    form = RoundForm(request.POST or None, framework=framework)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = []
+        try:
+            created.append(
+                services.start_round(
+                    actor=request.user,
+                    traineeship=traineeship,
+                    title=data["title"],
+                    anonymous=data["anonymous"],
+                    competencies=list(data["competencies"]),
+                    respondents=data["respondents"],
+                    days_valid=data["days_valid"],
+                )
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The requests have been sent by e-mail."))
+            return redirect("feedback:round", pk=pk, round_pk=created[0].pk)
+    return render(request, "feedback/round_form.html", {"traineeship": traineeship, "form": form})
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    feedback_round = get_object_or_404(Round, pk=round_pk, traineeship=traineeship)
+    return render(
+        request,
+        "feedback/round.html",
+        {
+            "traineeship": traineeship,
+            "round": feedback_round,
+            "results": services.round_results(feedback_round),
+            "language": get_language(),
+        },
+    )
+
+
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The form behind the e-mail link: no account, rate-limited; refuses expired or used links."""
+    if not ratelimit.allow(request, "feedback-link", limit=30, per_seconds=60):
+        return render(
+            request,
+            "feedback/link_problem.html",
+            {"problem": _("Too many attempts from your address. Wait a minute and try again.")},
+            status=429,
+        )
+    feedback_request = services.request_for_token(token)
+    problem = services.link_problem(feedback_request)
+    if problem:
+        status = 410 if feedback_request is not None else 404
+        return render(request, "feedback/link_problem.html", {"problem": problem}, status=status)
+    translation.activate(feedback_request.language)
+    feedback_round = feedback_request.round
+    form = AnswerForm(
+        request.POST or None, competencies=feedback_round.competencies.order_by("area", "order")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_request(
+                request=feedback_request,
+                ratings=form.ratings(),
+                went_well=form.cleaned_data["went_well"],
+                to_improve=form.cleaned_data["to_improve"],
+            )
+        except ActionRefused as refusal:
+            return render(
+                request, "feedback/link_problem.html", {"problem": refusal.message}, status=410
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return render(
+                request,
+                "feedback/link_problem.html",
+                {
+                    "problem": _("Thank you! Your feedback has been received."),
+                    "thanks": True,
+                },
+            )
+    return render(
+        request,
+        "feedback/answer.html",
+        {
+            "form": form,
+            "request_": feedback_request,
+            "round": feedback_round,
+            "trainee": feedback_round.traineeship.trainee,
         },
     )
