@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog.context import auditlog_value
+from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -44,3 +45,22 @@ def attribute_field_changes_to(actor: User) -> None:
     except LookupError:  # outside a request (commands, tests)
         return
     context["actor"] = actor
+
+
+def forget_personal_data(target: models.Model, *, label: str) -> None:
+    """Erasure: the trail keeps that things happened to `target` (what, by whom, when), not the
+    personal data they carried: its name, the reasons and details of its events, and the field
+    values django-auditlog recorded."""
+    target_type = ContentType.objects.get_for_model(target, for_concrete_model=True)
+    AuditEvent.objects.filter(target_type=target_type, target_id=str(target.pk)).update(
+        target_label=label[:300], reason="", data={}
+    )
+    LogEntry.objects.filter(content_type=target_type, object_pk=str(target.pk)).update(
+        object_repr=label, changes={}, changes_text="", serialized_data=None, additional_data=None
+    )
+
+
+def forget_actor(person: User, *, label: str) -> None:
+    """Erasure of a person: their name and address leave the trail of what they did."""
+    AuditEvent.objects.filter(actor=person).update(actor_label=label[:200])
+    LogEntry.objects.filter(actor=person).update(actor_email="")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qme.accounts.models import User
-from qme.audit.services import record_event
+from qme.audit.services import forget_actor, forget_personal_data, record_event
 from qme.core.errors import ActionRefused
 from qme.core.files import validate_pdf
 from qme.core.mail import queue_email
@@ -1088,11 +1088,19 @@ def _delete_personal_data(application: Application) -> None:
     application.phone = application.city = ""
     application.master_field = application.master_university = ""
     application.master_date = application.dutch_certificate_date = None
+    application.master_completed = False
+    application.dutch_level = application.dutch_evidence_kind = ""
+    application.eligibility_problems = []
+    application.status_reason = application.admitted_reason = ""
     application.data_deleted_at = timezone.now()
     application.save()
+    # What others wrote about the applicant goes too; the numbers of the scores stay.
     Score.objects.filter(sheet__application=application).update(justification="")
+    ConflictOfInterest.objects.filter(application=application).update(reason="")
+    ReasonRequest.objects.filter(application=application).update(answer="")
     applicant = application.applicant
     others = applicant.applications.filter(data_deleted_at__isnull=True).exclude(pk=application.pk)
+    anonymised = False
     if not applicant.roles.exists() and not others.exists() and not applicant.traineeships.exists():
         applicant.email = f"deleted-{applicant.pk}@deleted.invalid"
         applicant.full_name = _("Deleted applicant")
@@ -1101,7 +1109,16 @@ def _delete_personal_data(application: Application) -> None:
         applicant.set_unusable_password()
         applicant.save()
         applicant.emailaddress_set.all().delete()
+        anonymised = True
     record_event(actor=None, action="application.data_deleted", target=application)
+    # The trail keeps that it all happened, not the data (nor the field history of it).
+    label = f"{_('Deleted applicant')} — {application.position}"
+    forget_personal_data(application, label=label)
+    for offer in application.offers.all():
+        forget_personal_data(offer, label=label)
+    if anonymised:
+        forget_personal_data(applicant, label=applicant.full_name)
+        forget_actor(applicant, label=applicant.full_name)
 
 
 def delete_expired_applicant_data(now: dt.datetime | None = None) -> int:
