@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from qme.accounts.models import User
@@ -142,10 +145,20 @@ class DeliverableForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
+def _limit(field: forms.Field, low, high) -> None:
+    """Bounds a number field of a model form, keeping the model's label."""
+    field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+    field.widget.attrs.update(min=str(low), max=str(high))
+
+
 class CatalogueItemForm(forms.ModelForm):
     class Meta:
         model = CatalogueItem
         fields = ["kind", "title_nl", "title_en", "provider", "ec", "format", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self.fields["ec"], Decimal("0.5"), 120)
 
 
 class CurriculumForm(forms.ModelForm):
@@ -160,3 +173,10 @@ class CurriculumForm(forms.ModelForm):
             "mandatory",
         ]
         widgets = {"mandatory": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self.fields["cohort_year"], 2000, 2100)
+        _limit(self.fields["total_ec"], 1, 240)
+        for name in ("design_project_ec", "course_ec", "clinical_project_ec"):
+            _limit(self.fields[name], 0, 240)
