@@ -19,6 +19,7 @@ def test_it_enqueues_a_job_once_per_period(db):
         "start-traineeships",
         "feedback-reminders",
         "feedback-request-reminders",
+        "schedule-reviews",
     ]
     assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == []
     assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == [

@@ -31,6 +31,7 @@ class Job:
             "start-traineeships": training_tasks.start_due_traineeships,
             "feedback-reminders": feedback_tasks.send_cadence_reminders,
             "feedback-request-reminders": feedback_tasks.send_request_reminders,
+            "schedule-reviews": feedback_tasks.schedule_due_reviews,
         }[self.name]
 
 
@@ -41,6 +42,7 @@ JOBS = (
     Job("start-traineeships", dt.timedelta(hours=6)),
     Job("feedback-reminders", dt.timedelta(hours=12)),
     Job("feedback-request-reminders", dt.timedelta(hours=12)),
+    Job("schedule-reviews", dt.timedelta(hours=24)),
 )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Competency, ProgrammeSettings
+from .models import Competency, Outcome, ProgrammeSettings
 
 
 class CompetencyChoice(forms.ModelMultipleChoiceField):
@@ -66,7 +66,12 @@ class ResponseForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = ProgrammeSettings
-        fields = ["university_interval_days", "hospital_interval_days"]
+        fields = [
+            "university_interval_days",
+            "hospital_interval_days",
+            "review_interval_months",
+            "go_no_go_month",
+        ]
 
 
 class RoundForm(forms.Form):
@@ -173,3 +178,31 @@ class AnswerForm(forms.Form):
 
     def ratings(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[f"rating_{c.pk}"] for c in self.competencies}
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("go", _("Go: the trainee continues")),
+            ("no_go", _("No-go: the trainee leaves the programme")),
+        ],
+    )
+    actions = forms.CharField(
+        label=_("Agreed actions"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, kind: str = "progress", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if kind == "go_no_go":
+            del self.fields["outcome"]
+            self.fields["decision"].required = True
+        else:
+            del self.fields["decision"]
+            self.fields["outcome"].required = True

@@ -122,6 +122,10 @@ class ProgrammeSettings(models.Model):
     hospital_interval_days = models.PositiveSmallIntegerField(
         _("feedback from the hospital at least every (days)"), default=28
     )
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("a progress review every (months)"), default=3
+    )
+    go_no_go_month = models.PositiveSmallIntegerField(_("the go/no-go review in month"), default=9)
 
     class Meta:
         verbose_name = _("programme settings")
@@ -231,3 +235,65 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.request}"
+
+
+# --- Progress reviews and the go/no-go ---
+
+
+class ReviewKind(models.TextChoices):
+    PROGRESS = "progress", _("Progress review")
+    GO_NO_GO = "go_no_go", _("Go/no-go review")
+
+
+class Outcome(models.TextChoices):
+    SATISFACTORY = "satisfactory", _("Satisfactory")
+    TARGETED_TRAINING = "targeted_training", _("Targeted training needed")
+    EXTRA_TIME = "extra_time", _("Extra time needed")
+    INCOMPLETE_EVIDENCE = "incomplete_evidence", _("Incomplete evidence")
+    RELEASED = "released", _("Released from the programme")
+
+
+class Review(models.Model):
+    traineeship = models.ForeignKey(Traineeship, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReviewKind.choices)
+    due_on = models.DateField(_("due"))
+    period_start = models.DateField(_("period from"))
+    self_assessment = models.TextField(_("self-assessment"), blank=True, max_length=10000)
+    self_assessed_at = models.DateTimeField(null=True, blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    continue_training = models.BooleanField(_("go: the trainee continues"), null=True, blank=True)
+    actions = models.TextField(_("agreed actions"), blank=True, max_length=10000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    trainee_signed_at = models.DateTimeField(null=True, blank=True)
+    university_signed_at = models.DateTimeField(null=True, blank=True)
+    hospital_signed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["traineeship", "due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traineeship", "kind", "due_on"], name="review_once_per_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_on:%Y-%m-%d}"
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(
+            self.trainee_signed_at and self.university_signed_at and self.hospital_signed_at
+        )
+
+    @property
+    def is_final(self) -> bool:
+        if self.kind == ReviewKind.GO_NO_GO:
+            return self.is_signed and self.confirmed_at is not None
+        return self.is_signed

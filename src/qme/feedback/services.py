@@ -30,9 +30,12 @@ from .models import (
     Competency,
     Feedback,
     Framework,
+    Outcome,
     ProgrammeSettings,
     RespondentRole,
     Response,
+    Review,
+    ReviewKind,
     Round,
     Side,
 )
@@ -577,3 +580,271 @@ def send_request_reminders(now: dt.datetime | None = None) -> int:
             _send_request(request, reminder=True)
             sent += 1
     return sent
+
+
+# --- Progress reviews and the go/no-go ---
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def schedule_reviews(
+    traineeship: Traineeship, settings: ProgrammeSettings | None = None
+) -> list[Review]:
+    """Make sure the traineeship has its reviews: every few months, and the go/no-go (which
+    takes the place of the progress review in its month)."""
+    settings = settings or ProgrammeSettings.current()
+    existing = {(r.kind, r.due_on) for r in traineeship.reviews.all()}
+    wanted = []
+    go_no_go = _add_months(traineeship.start_date, settings.go_no_go_month)
+    wanted.append((ReviewKind.GO_NO_GO, go_no_go))
+    months = settings.review_interval_months
+    for n in range(1, 24 // months + 1):
+        due = _add_months(traineeship.start_date, n * months)
+        if due != go_no_go:
+            wanted.append((ReviewKind.PROGRESS, due))
+    wanted.sort(key=lambda w: w[1])
+    previous = traineeship.start_date
+    created = []
+    for kind, due in wanted:
+        if (kind, due) not in existing:
+            created.append(
+                Review(traineeship=traineeship, kind=kind, due_on=due, period_start=previous)
+            )
+        previous = due
+    Review.objects.bulk_create(created, ignore_conflicts=True)
+    return list(traineeship.reviews.all())
+
+
+def schedule_due_reviews() -> int:
+    settings = ProgrammeSettings.current()
+    count = 0
+    for traineeship in active_traineeships().filter(reviews__isnull=True):
+        schedule_reviews(traineeship, settings)
+        count += 1
+    return count
+
+
+def _lock_review(review: Review) -> Review:
+    return (
+        Review.objects.select_for_update().select_related("traineeship__trainee").get(pk=review.pk)
+    )
+
+
+@transaction.atomic
+def write_self_assessment(*, actor: User, review: Review, text: str) -> Review:
+    review = _lock_review(review)
+    require(actor, "feedback.respond", review.traineeship)
+    if review.held_on is not None:
+        raise ActionRefused(
+            _("The review has been held; the self-assessment can no longer change."),
+            code="invalid_state",
+        )
+    if not text.strip():
+        raise ValidationError({"self_assessment": _("Write your self-assessment.")})
+    review.self_assessment = text.strip()[:10000]
+    review.self_assessed_at = timezone.now()
+    review.save(update_fields=["self_assessment", "self_assessed_at"])
+    record_event(
+        actor=actor,
+        action="review.self_assessed",
+        target=review.traineeship,
+        data={"review": review.pk},
+    )
+    return review
+
+
+@transaction.atomic
+def record_review(
+    *,
+    actor: User,
+    review: Review,
+    held_on: dt.date,
+    outcome: str = "",
+    continue_training: bool | None = None,
+    actions: str = "",
+) -> Review:
+    """A supervisor records the outcome; everyone signs again afterwards."""
+    review = _lock_review(review)
+    traineeship = review.traineeship
+    if actor.pk not in (
+        traineeship.university_supervisor_id,
+        traineeship.hospital_supervisor_id,
+        traineeship.medical_doctor_id,
+    ):
+        raise ActionRefused(_("A supervisor of the trainee records the review."))
+    if review.is_final:
+        raise ActionRefused(
+            _("This review has been signed and can no longer change."), code="final"
+        )
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The date cannot be in the future.")})
+    if review.kind == ReviewKind.GO_NO_GO:
+        if continue_training is None:
+            raise ValidationError({"continue_training": _("Decide: go or no-go.")})
+    elif outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if not actions.strip():
+        raise ValidationError({"actions": _("Write the agreed actions.")})
+    review.held_on, review.actions, review.recorded_by = held_on, actions.strip()[:10000], actor
+    review.outcome = (
+        outcome
+        if review.kind == ReviewKind.PROGRESS
+        else (Outcome.SATISFACTORY if continue_training else Outcome.RELEASED)
+    )
+    review.continue_training = continue_training if review.kind == ReviewKind.GO_NO_GO else None
+    review.trainee_signed_at = review.university_signed_at = review.hospital_signed_at = None
+    review.save()
+    record_event(
+        actor=actor,
+        action="review.recorded",
+        target=traineeship,
+        data={"review": review.pk, "kind": review.kind, "outcome": review.outcome},
+    )
+    queue_email(
+        to=traineeship.trainee.email,
+        template="review_recorded",
+        language=traineeship.trainee.language,
+        context={
+            "person": traineeship.trainee.get_short_name(),
+            "kind": review.get_kind_display(),
+            "path": reverse("feedback:review", args=[traineeship.pk, review.pk]),
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def sign_review(*, actor: User, review: Review) -> Review:
+    review = _lock_review(review)
+    traineeship = review.traineeship
+    if review.held_on is None:
+        raise ActionRefused(_("The review has not been recorded yet."), code="invalid_state")
+    now = timezone.now()
+    if actor.pk == traineeship.trainee_id and review.trainee_signed_at is None:
+        review.trainee_signed_at = now
+    elif actor.pk == traineeship.university_supervisor_id and review.university_signed_at is None:
+        review.university_signed_at = now
+    elif actor.pk in (traineeship.hospital_supervisor_id, traineeship.medical_doctor_id) and (
+        review.hospital_signed_at is None
+    ):
+        review.hospital_signed_at = now
+    else:
+        raise ActionRefused(
+            _("You have already signed, or you do not sign this review."), code="cannot_sign"
+        )
+    review.save(update_fields=["trainee_signed_at", "university_signed_at", "hospital_signed_at"])
+    record_event(
+        actor=actor, action="review.signed", target=traineeship, data={"review": review.pk}
+    )
+    if (
+        review.is_signed
+        and review.kind == ReviewKind.PROGRESS
+        and review.outcome == Outcome.RELEASED
+    ):
+        _release(review)
+    return review
+
+
+def _release(review: Review) -> None:
+    from qme.training import services as training_services
+
+    training_services.discontinue(
+        actor=None,
+        traineeship=review.traineeship,
+        reason=_("Released from the programme in the review of {date}.").format(
+            date=review.held_on.isoformat()
+        ),
+    )
+
+
+@transaction.atomic
+def confirm_go_no_go(*, actor: User, review: Review) -> Review:
+    review = _lock_review(review)
+    require(actor, "feedback.configure")
+    if review.kind != ReviewKind.GO_NO_GO:
+        raise ActionRefused(_("Only the go/no-go review is confirmed by the programme office."))
+    if not review.is_signed:
+        raise ActionRefused(_("The trainee and both supervisors sign first."), code="not_signed")
+    if review.confirmed_at is not None:
+        raise ActionRefused(
+            _("This decision has already been confirmed."), code="already_confirmed"
+        )
+    review.confirmed_by, review.confirmed_at = actor, timezone.now()
+    review.save(update_fields=["confirmed_by", "confirmed_at"])
+    record_event(
+        actor=actor,
+        action="review.go_no_go_confirmed",
+        target=review.traineeship,
+        data={"go": review.continue_training},
+    )
+    if not review.continue_training:
+        _release(review)
+    return review
+
+
+def preparation(review: Review) -> dict[str, Any]:
+    """All feedback of the period summarised per competency, with its trend over time."""
+    traineeship = review.traineeship
+    feedback = list(
+        traineeship.feedback.filter(given_at__date__lte=review.due_on)
+        .prefetch_related("competencies")
+        .order_by("given_at")
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    for item in feedback:
+        for competency in item.competencies.all():
+            row = rows.setdefault(
+                competency.pk, {"competency": competency, "period": [], "all": []}
+            )
+            row["all"].append((item.given_at, item.rating))
+            if timezone.localdate(item.given_at) >= review.period_start:
+                row["period"].append(item.rating)
+    summary = []
+    for row in sorted(rows.values(), key=lambda r: (r["competency"].area, r["competency"].order)):
+        points = row["all"]
+        summary.append(
+            {
+                "competency": row["competency"],
+                "count": len(row["period"]),
+                "average": round(sum(row["period"]) / len(row["period"]), 1)
+                if row["period"]
+                else None,
+                "chart": _sparkline([rating for _when, rating in points]),
+            }
+        )
+    return {
+        "summary": summary,
+        "feedback_count": sum(
+            1 for f in feedback if timezone.localdate(f.given_at) >= review.period_start
+        ),
+    }
+
+
+def _sparkline(values: list[int], width: int = 160, height: int = 40) -> str:
+    """SVG polyline points for ratings 1–5 over time (drawn by the app, no external service)."""
+    if not values:
+        return ""
+    step = width / max(len(values) - 1, 1)
+    return " ".join(
+        f"{round(i * step, 1)},{round(height - (v - 1) / 4 * height, 1)}"
+        for i, v in enumerate(values)
+    )

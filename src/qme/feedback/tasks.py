@@ -15,3 +15,9 @@ def send_cadence_reminders() -> int:
 def send_request_reminders() -> int:
     """Remind people who have not answered a feedback request."""
     return services.send_request_reminders()
+
+
+@task()
+def schedule_due_reviews() -> int:
+    """Give every active traineeship its progress reviews and its go/no-go review."""
+    return services.schedule_due_reviews()

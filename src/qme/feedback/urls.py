@@ -10,5 +10,7 @@ urlpatterns = [
     path("feedback/<int:pk>/<int:feedback_pk>/respond/", views.respond, name="respond"),
     path("feedback/<int:pk>/rounds/new/", views.round_create, name="round_create"),
     path("feedback/<int:pk>/rounds/<int:round_pk>/", views.round_detail, name="round"),
+    path("feedback/<int:pk>/reviews/", views.reviews, name="reviews"),
+    path("feedback/<int:pk>/reviews/<int:review_pk>/", views.review_detail, name="review"),
     path("f/<str:token>/", views.answer, name="answer"),
 ]

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,8 +21,8 @@ from qme.core.permissions import require, require_visible
 from qme.training.models import Traineeship
 
 from . import services
-from .forms import AnswerForm, FeedbackForm, ResponseForm, RoundForm, SettingsForm
-from .models import Competency, Feedback, ProgrammeSettings, Response, Round
+from .forms import AnswerForm, FeedbackForm, ResponseForm, ReviewForm, RoundForm, SettingsForm
+from .models import Competency, Feedback, ProgrammeSettings, Response, Review, Round
 
 
 def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
@@ -254,5 +254,95 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "request_": feedback_request,
             "round": feedback_round,
             "trainee": feedback_round.traineeship.trainee,
+        },
+    )
+
+
+@login_required
+def reviews(request: HttpRequest, pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    services.schedule_reviews(traineeship)
+    return render(
+        request,
+        "feedback/reviews.html",
+        {
+            "traineeship": traineeship,
+            "reviews": traineeship.reviews.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    review = get_object_or_404(Review, pk=review_pk, traineeship=traineeship)
+    user = request.user
+    is_supervisor = user.pk in (
+        traineeship.university_supervisor_id,
+        traineeship.hospital_supervisor_id,
+        traineeship.medical_doctor_id,
+    )
+    record_form = ReviewForm(
+        request.POST or None,
+        kind=review.kind,
+        initial={
+            "held_on": review.held_on or timezone.localdate(),
+            "outcome": review.outcome,
+            "actions": review.actions,
+        },
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "self_assessment":
+                services.write_self_assessment(
+                    actor=user, review=review, text=request.POST.get("self_assessment", "")[:10000]
+                )
+                messages.success(request, _("Your self-assessment has been saved."))
+            elif action == "record":
+                if not record_form.is_valid():
+                    raise ValidationError(
+                        [
+                            f"{record_form.fields[name].label}: {' '.join(errors)}"
+                            for name, errors in record_form.errors.items()
+                            if name in record_form.fields
+                        ]
+                    )
+                data = record_form.cleaned_data
+                services.record_review(
+                    actor=user,
+                    review=review,
+                    held_on=data["held_on"],
+                    outcome=data.get("outcome", ""),
+                    continue_training={"go": True, "no_go": False}.get(data.get("decision", "")),
+                    actions=data["actions"],
+                )
+                messages.success(request, _("The review has been recorded. Everyone signs it now."))
+            elif action == "sign":
+                services.sign_review(actor=user, review=review)
+                messages.success(request, _("You have signed the review."))
+            elif action == "confirm":
+                services.confirm_go_no_go(actor=user, review=review)
+                messages.success(request, _("The decision has been confirmed."))
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        except ValidationError as error:
+            messages.error(request, " ".join(str(m) for m in error.messages))
+        else:
+            return redirect("feedback:review", pk=pk, review_pk=review_pk)
+    review.refresh_from_db()
+    return render(
+        request,
+        "feedback/review.html",
+        {
+            "traineeship": traineeship,
+            "review": review,
+            "prep": services.preparation(review),
+            "is_trainee": user.pk == traineeship.trainee_id,
+            "is_supervisor": is_supervisor,
+            "can_confirm": user.has_perm("feedback.configure") and review.kind == "go_no_go",
+            "record_form": record_form,
+            "language": get_language(),
         },
     )

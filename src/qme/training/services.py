@@ -248,8 +248,10 @@ def grant_extension(*, actor: User, traineeship: Traineeship, days: int, reason:
 
 
 @transaction.atomic
-def discontinue(*, actor: User, traineeship: Traineeship, reason: str) -> Traineeship:
-    require(actor, "training.manage_traineeship", traineeship)
+def discontinue(*, actor: User | None, traineeship: Traineeship, reason: str) -> Traineeship:
+    """Discontinue: by the programme office, or (actor None) as the result of a signed review."""
+    if actor is not None:
+        require(actor, "training.manage_traineeship", traineeship)
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason.")})
     if traineeship.status in (TraineeshipStatus.DISCONTINUED, TraineeshipStatus.COMPLETED):
