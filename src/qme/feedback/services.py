@@ -253,11 +253,17 @@ def cadence_of(
 
 
 def overdue_q(settings: ProgrammeSettings, now: dt.datetime | None = None) -> Q:
-    """Traineeships (annotated by with_cadence) that are over an interval, as a database filter."""
+    """Traineeships (annotated by with_cadence) that are over an interval, as a database filter.
+    Counted in whole days, as days_since counts them: feedback given on the day the interval
+    began is not overdue yet, whatever the hour."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    university_cut = now - dt.timedelta(days=settings.university_interval_days)
-    hospital_cut = now - dt.timedelta(days=settings.hospital_interval_days)
+
+    def start_of(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    university_cut = start_of(today - dt.timedelta(days=settings.university_interval_days))
+    hospital_cut = start_of(today - dt.timedelta(days=settings.hospital_interval_days))
     return (
         Q(last_university_feedback__lt=university_cut)
         | Q(
