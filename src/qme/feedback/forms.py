@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Competency, Outcome, ProgrammeSettings
+from qme.accounts.models import User
+
+from .models import Competency, DeliverableKind, Outcome, ProgrammeSettings
 
 
 class CompetencyChoice(forms.ModelMultipleChoiceField):
@@ -206,3 +208,33 @@ class ReviewForm(forms.Form):
         else:
             del self.fields["decision"]
             self.fields["outcome"].required = True
+
+
+class AssessmentForm(forms.Form):
+    deliverable = forms.ChoiceField(label=_("What is assessed"), choices=DeliverableKind.choices)
+    university_assessors = forms.ModelMultipleChoiceField(
+        label=_("Assessors of the university"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hospital_assessors = forms.ModelMultipleChoiceField(
+        label=_("Assessors of the hospital"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, traineeship=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from qme.organisations.models import Role
+
+        def people(organisation_id):
+            return User.objects.filter(
+                is_active=True,
+                pk__in=Role.objects.current()
+                .filter(organisation_id=organisation_id)
+                .values("user_id"),
+            ).order_by("full_name")
+
+        if traineeship is not None:
+            self.fields["university_assessors"].queryset = people(traineeship.university_id)
+            self.fields["hospital_assessors"].queryset = people(traineeship.hospital_id)

@@ -297,3 +297,134 @@ class Review(models.Model):
         if self.kind == ReviewKind.GO_NO_GO:
             return self.is_signed and self.confirmed_at is not None
         return self.is_signed
+
+
+# --- Assessing the design output on the EngD design criteria ---
+
+
+class Part(models.TextChoices):
+    ARTEFACT = "artefact", _("The designed artefact")
+    PROCESS = "process", _("The design process")
+
+
+class AssessmentRubric(models.Model):
+    """A version of the EngD design criteria. Data: the programme office edits it; an assessment
+    keeps the version it started with."""
+
+    version = models.PositiveSmallIntegerField(unique=True)
+    is_current = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class AssessmentCriterion(models.Model):
+    rubric = models.ForeignKey(AssessmentRubric, on_delete=models.CASCADE, related_name="criteria")
+    part = models.CharField(max_length=20, choices=Part.choices)
+    aspect_en = models.CharField(max_length=100)
+    aspect_nl = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    name_en = models.CharField(max_length=200)
+    name_nl = models.CharField(max_length=200)
+    indicators_en = models.TextField(blank=True)
+    indicators_nl = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rubric", "part", "order"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class DeliverableKind(models.TextChoices):
+    DESIGN_REPORT = "design_report", _("Design report")
+    FINAL_PRESENTATION = "final_presentation", _("Final presentation")
+    ARTEFACT = "artefact", _("The designed artefact")
+
+
+SCALE = {
+    1: _("Fail"),
+    2: _("Poor"),
+    3: _("Sufficient"),
+    4: _("Good"),
+    5: _("Excellent"),
+}
+
+
+class Assessment(models.Model):
+    traineeship = models.ForeignKey(
+        Traineeship, on_delete=models.CASCADE, related_name="assessments"
+    )
+    rubric = models.ForeignKey(AssessmentRubric, on_delete=models.PROTECT, related_name="+")
+    deliverable = models.CharField(
+        _("what is assessed"), max_length=30, choices=DeliverableKind.choices
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    artefact_grade = models.PositiveSmallIntegerField(_("the artefact"), null=True, blank=True)
+    process_grade = models.PositiveSmallIntegerField(_("the design process"), null=True, blank=True)
+    rationale = models.TextField(
+        _("rationale of the final judgement"), blank=True, max_length=10000
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["traineeship", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traineeship", "deliverable"], name="assessment_once_per_deliverable"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_deliverable_display()} — {self.traineeship}"
+
+    @property
+    def is_sufficient(self) -> bool:
+        return bool(
+            self.agreed_at and (self.artefact_grade or 0) >= 3 and (self.process_grade or 0) >= 3
+        )
+
+
+class Assessor(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assessors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "user"], name="assessor_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.side})"
+
+
+class AssessmentScore(models.Model):
+    assessor = models.ForeignKey(Assessor, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.CASCADE, related_name="+")
+    value = models.PositiveSmallIntegerField(
+        null=True, blank=True
+    )  # None: does not apply to this project
+    comment = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessor", "criterion"], name="assessment_score_once"),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True)
+                | (models.Q(value__gte=1) & models.Q(value__lte=5)),
+                name="assessment_score_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"

@@ -25,7 +25,13 @@ from qme.training.models import Traineeship, TraineeshipStatus
 
 from . import framework
 from .models import (
+    SCALE,
     Answer,
+    Assessment,
+    AssessmentCriterion,
+    AssessmentRubric,
+    AssessmentScore,
+    Assessor,
     CadenceReminder,
     Competency,
     Feedback,
@@ -854,3 +860,232 @@ def _sparkline(values: list[int], width: int = 160, height: int = 40) -> str:
         f"{round(i * step, 1)},{round(height - (v - 1) / 4 * height, 1)}"
         for i, v in enumerate(values)
     )
+
+
+# --- Assessing the design output ---
+
+
+def current_rubric() -> AssessmentRubric:
+    current = AssessmentRubric.objects.filter(is_current=True).order_by("-version").first()
+    if current is not None:
+        return current
+    with transaction.atomic():
+        current = AssessmentRubric.objects.create(
+            version=(AssessmentRubric.objects.aggregate(v=Max("version"))["v"] or 0) + 1,
+            is_current=True,
+        )
+        AssessmentCriterion.objects.bulk_create(
+            AssessmentCriterion(
+                rubric=current,
+                part=part,
+                aspect_en=a_en,
+                aspect_nl=a_nl,
+                order=i,
+                name_en=en,
+                name_nl=nl,
+                indicators_en=ind,
+                indicators_nl=ind,
+            )
+            for i, (part, a_en, a_nl, en, nl, ind) in enumerate(
+                framework.DEFAULT_DESIGN_CRITERIA, start=1
+            )
+        )
+    return current
+
+
+@transaction.atomic
+def create_assessment(
+    *,
+    actor: User,
+    traineeship: Traineeship,
+    deliverable: str,
+    assessors: Sequence[tuple[User, str]],
+) -> Assessment:
+    """The programme office names at least two assessors: one from the university, one from
+    the hospital."""
+    require(actor, "feedback.configure")
+    sides = [side for _user, side in assessors]
+    if len(assessors) < 2 or Side.UNIVERSITY not in sides or Side.HOSPITAL not in sides:
+        raise ValidationError(
+            {
+                "assessors": _(
+                    "Name at least two assessors: one of the university, one of the hospital."
+                )
+            }
+        )
+    if len({user.pk for user, _side in assessors}) != len(assessors):
+        raise ValidationError({"assessors": _("Name each assessor once.")})
+    for user, side in assessors:
+        organisation_id = (
+            traineeship.university_id if side == Side.UNIVERSITY else traineeship.hospital_id
+        )
+        if not Role.objects.current().filter(user=user, organisation_id=organisation_id).exists():
+            raise ValidationError(
+                {
+                    "assessors": _("{name} holds no role at the {side} of this trainee.").format(
+                        name=user.full_name, side=Side(side).label.lower()
+                    )
+                }
+            )
+    if traineeship.assessments.filter(deliverable=deliverable).exists():
+        raise ActionRefused(_("This deliverable already has an assessment."), code="duplicate")
+    assessment = Assessment.objects.create(
+        traineeship=traineeship, rubric=current_rubric(), deliverable=deliverable, created_by=actor
+    )
+    Assessor.objects.bulk_create(
+        Assessor(assessment=assessment, user=user, side=side) for user, side in assessors
+    )
+    record_event(
+        actor=actor,
+        action="assessment.created",
+        target=traineeship,
+        data={"deliverable": deliverable, "assessors": [u.full_name for u, _s in assessors]},
+    )
+    for user, _side in assessors:
+        queue_email(
+            to=user.email,
+            template="assessment_assigned",
+            language=user.language,
+            context={
+                "person": user.get_short_name(),
+                "trainee": traineeship.trainee.full_name,
+                "deliverable": assessment.get_deliverable_display(),
+                "path": reverse("feedback:assessment", args=[traineeship.pk, assessment.pk]),
+            },
+        )
+    return assessment
+
+
+@transaction.atomic
+def save_assessment_scores(
+    *, actor: User, assessment: Assessment, scores: dict[int, tuple[int | None, str]], submit: bool
+) -> Assessor:
+    """Score independently; a value of None means the criterion does not apply to this project.
+    Submitting needs an answer for every criterion and is final."""
+    assessor = (
+        Assessor.objects.select_for_update().filter(assessment=assessment, user=actor).first()
+    )
+    if assessor is None:
+        raise ActionRefused(_("Only the assessors of this assessment score it."))
+    if assessor.submitted_at is not None:
+        raise ActionRefused(
+            _("You have already submitted your assessment."), code="already_submitted"
+        )
+    criteria = {c.pk for c in assessment.rubric.criteria.all()}
+    if set(scores) - criteria:
+        raise ActionRefused(_("Unknown criterion."))
+    errors = {}
+    for criterion_id, (value, _comment) in scores.items():
+        if value is not None and not 1 <= int(value) <= 5:
+            errors[f"score_{criterion_id}"] = _("Use the five-point scale, or “does not apply”.")
+    if submit and set(scores) != criteria:
+        errors["scores"] = _(
+            "Answer every criterion (a score, or “does not apply”) before you submit."
+        )
+    if errors:
+        raise ValidationError(errors)
+    for criterion_id, (value, comment) in scores.items():
+        AssessmentScore.objects.update_or_create(
+            assessor=assessor,
+            criterion_id=criterion_id,
+            defaults={"value": value, "comment": (comment or "").strip()[:5000]},
+        )
+    if submit:
+        assessor.submitted_at = timezone.now()
+        assessor.save(update_fields=["submitted_at"])
+        record_event(
+            actor=actor,
+            action="assessment.submitted",
+            target=assessment.traineeship,
+            data={"assessment": assessment.pk},
+        )
+    return assessor
+
+
+def assessment_view(assessment: Assessment, viewer: User) -> dict[str, Any]:
+    """Blind: an assessor sees the others' scores only after submitting their own; the programme
+    office once every assessor has submitted."""
+    assessors = list(assessment.assessors.select_related("user").prefetch_related("scores"))
+    mine = next((a for a in assessors if a.user_id == viewer.pk), None)
+    everyone = all(a.submitted_at for a in assessors)
+    visible = (mine is not None and mine.submitted_at is not None) or (
+        viewer.has_perm("feedback.configure") and everyone
+    )
+    criteria = list(assessment.rubric.criteria.all())
+    rows = []
+    for criterion in criteria:
+        own = (
+            next((s for s in mine.scores.all() if s.criterion_id == criterion.pk), None)
+            if mine
+            else None
+        )
+        others = []
+        if visible:
+            for a in assessors:
+                score = next((s for s in a.scores.all() if s.criterion_id == criterion.pk), None)
+                if a.submitted_at and score is not None:
+                    others.append((a.user.full_name, score.value, score.comment))
+        rows.append({"criterion": criterion, "own": own, "others": others})
+    return {
+        "assessors": assessors,
+        "mine": mine,
+        "visible": visible,
+        "everyone": everyone,
+        "rows": rows,
+        "scale": SCALE,
+    }
+
+
+@transaction.atomic
+def agree_judgement(
+    *, actor: User, assessment: Assessment, artefact_grade: int, process_grade: int, rationale: str
+) -> Assessment:
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("traineeship__trainee")
+        .get(pk=assessment.pk)
+    )
+    if not assessment.assessors.filter(user=actor).exists():
+        raise ActionRefused(_("The assessors record the final judgement."))
+    if assessment.agreed_at is not None:
+        raise ActionRefused(
+            _("The final judgement has already been recorded."), code="already_agreed"
+        )
+    if assessment.assessors.filter(submitted_at__isnull=True).exists():
+        raise ActionRefused(
+            _("Every assessor submits before the final judgement."), code="not_all_submitted"
+        )
+    errors = {}
+    for field, value in (("artefact_grade", artefact_grade), ("process_grade", process_grade)):
+        if not 1 <= int(value) <= 5:
+            errors[field] = _("Use the five-point scale.")
+    if not rationale.strip():
+        errors["rationale"] = _("Give the rationale of the judgement.")
+    if errors:
+        raise ValidationError(errors)
+    assessment.artefact_grade, assessment.process_grade = int(artefact_grade), int(process_grade)
+    assessment.rationale, assessment.agreed_by, assessment.agreed_at = (
+        rationale.strip(),
+        actor,
+        timezone.now(),
+    )
+    assessment.save()
+    record_event(
+        actor=actor,
+        action="assessment.agreed",
+        target=assessment.traineeship,
+        reason=rationale.strip(),
+        data={"assessment": assessment.pk, "artefact": artefact_grade, "process": process_grade},
+    )
+    trainee = assessment.traineeship.trainee
+    queue_email(
+        to=trainee.email,
+        template="assessment_agreed",
+        language=trainee.language,
+        context={
+            "person": trainee.get_short_name(),
+            "deliverable": assessment.get_deliverable_display(),
+            "path": reverse("feedback:assessment", args=[assessment.traineeship_id, assessment.pk]),
+        },
+    )
+    return assessment

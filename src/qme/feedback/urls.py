@@ -12,5 +12,12 @@ urlpatterns = [
     path("feedback/<int:pk>/rounds/<int:round_pk>/", views.round_detail, name="round"),
     path("feedback/<int:pk>/reviews/", views.reviews, name="reviews"),
     path("feedback/<int:pk>/reviews/<int:review_pk>/", views.review_detail, name="review"),
+    path("feedback/<int:pk>/design-criteria/", views.design_criteria, name="design_criteria"),
+    path("feedback/<int:pk>/assessments/", views.assessments, name="assessments"),
+    path(
+        "feedback/<int:pk>/assessments/<int:assessment_pk>/",
+        views.assessment_detail,
+        name="assessment",
+    ),
     path("f/<str:token>/", views.answer, name="answer"),
 ]

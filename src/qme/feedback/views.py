@@ -21,8 +21,16 @@ from qme.core.permissions import require, require_visible
 from qme.training.models import Traineeship
 
 from . import services
-from .forms import AnswerForm, FeedbackForm, ResponseForm, ReviewForm, RoundForm, SettingsForm
-from .models import Competency, Feedback, ProgrammeSettings, Response, Review, Round
+from .forms import (
+    AnswerForm,
+    AssessmentForm,
+    FeedbackForm,
+    ResponseForm,
+    ReviewForm,
+    RoundForm,
+    SettingsForm,
+)
+from .models import Assessment, Competency, Feedback, ProgrammeSettings, Response, Review, Round
 
 
 def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
@@ -344,5 +352,120 @@ def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
             "can_confirm": user.has_perm("feedback.configure") and review.kind == "go_no_go",
             "record_form": record_form,
             "language": get_language(),
+        },
+    )
+
+
+@login_required
+def design_criteria(request: HttpRequest, pk: int) -> HttpResponse:
+    """The EngD design criteria, readable by the trainee from the start."""
+    traineeship = _traineeship(request, pk)
+    rubric = services.current_rubric()
+    return render(
+        request,
+        "feedback/design_criteria.html",
+        {
+            "traineeship": traineeship,
+            "rubric": rubric,
+            "criteria": rubric.criteria.all(),
+            "scale": services.SCALE,
+            "language": get_language(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessments(request: HttpRequest, pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    can_create = request.user.has_perm("feedback.configure")
+    form = AssessmentForm(request.POST or None, traineeship=traineeship) if can_create else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        chosen = [(u, "university") for u in data["university_assessors"]] + [
+            (u, "hospital") for u in data["hospital_assessors"]
+        ]
+        try:
+            created = services.create_assessment(
+                actor=request.user,
+                traineeship=traineeship,
+                deliverable=data["deliverable"],
+                assessors=chosen,
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The assessors have been told."))
+            return redirect("feedback:assessment", pk=pk, assessment_pk=created.pk)
+    return render(
+        request,
+        "feedback/assessments.html",
+        {
+            "traineeship": traineeship,
+            "items": traineeship.assessments.prefetch_related("assessors__user"),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
+    traineeship = _traineeship(request, pk)
+    assessment = get_object_or_404(Assessment, pk=assessment_pk, traineeship=traineeship)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("save", "submit"):
+                scores = {}
+                for criterion in assessment.rubric.criteria.all():
+                    raw = request.POST.get(f"score_{criterion.pk}", "")
+                    if raw == "":
+                        continue
+                    value = int(raw) if raw.isdigit() and raw != "0" else None
+                    scores[criterion.pk] = (
+                        value,
+                        request.POST.get(f"comment_{criterion.pk}", "")[:5000],
+                    )
+                services.save_assessment_scores(
+                    actor=request.user,
+                    assessment=assessment,
+                    scores=scores,
+                    submit=action == "submit",
+                )
+                messages.success(
+                    request,
+                    _("Your assessment has been submitted.")
+                    if action == "submit"
+                    else _("Your assessment has been saved as a draft."),
+                )
+            elif action == "agree":
+                services.agree_judgement(
+                    actor=request.user,
+                    assessment=assessment,
+                    artefact_grade=int(request.POST.get("artefact_grade") or 0),
+                    process_grade=int(request.POST.get("process_grade") or 0),
+                    rationale=request.POST.get("rationale", "")[:10000],
+                )
+                messages.success(request, _("The final judgement has been recorded."))
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        except (ValidationError, ValueError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            return redirect("feedback:assessment", pk=pk, assessment_pk=assessment_pk)
+    view = services.assessment_view(assessment, request.user)
+    return render(
+        request,
+        "feedback/assessment.html",
+        {
+            "traineeship": traineeship,
+            "assessment": assessment,
+            "view": view,
+            "language": get_language(),
+            "is_trainee": request.user.pk == traineeship.trainee_id,
         },
     )
