@@ -159,7 +159,7 @@ def test_it_allows_a_position_action_in_the_right_state(world, action, status):
 class TestThroughPagesAndApi:
     """The refusals the issue names, as a person meets them."""
 
-    def test_approving_a_draft(self, world, client_for):
+    def test_it_refuses_to_approve_a_draft(self, world, client_for):
         request = request_in(world, "draft")
         client = client_for(world.office)
         before = snapshot()
@@ -188,7 +188,7 @@ class TestThroughPagesAndApi:
         }
         assert snapshot() == before
 
-    def test_declining_an_approved_request(self, world, client_for):
+    def test_it_refuses_to_decline_an_approved_request(self, world, client_for):
         request = request_in(world, "approved")
         client = client_for(world.office)
         before = snapshot()
@@ -199,7 +199,7 @@ class TestThroughPagesAndApi:
         assert response.status_code == 409
         assert snapshot() == before
 
-    def test_asking_changes_on_a_draft(self, world, client_for):
+    def test_it_refuses_to_ask_changes_on_a_draft(self, world, client_for):
         request = request_in(world, "draft")
         client = client_for(world.office)
         before = snapshot()
@@ -211,7 +211,7 @@ class TestThroughPagesAndApi:
         assert response.status_code == 409
         assert snapshot() == before
 
-    def test_submitting_a_withdrawn_request(self, world, client_for):
+    def test_it_refuses_to_submit_a_withdrawn_request(self, world, client_for):
         request = request_in(world, "withdrawn")
         client = client_for(world.coordinator_a)
         before = snapshot()
@@ -222,7 +222,7 @@ class TestThroughPagesAndApi:
         assert response.json()["code"] == "invalid_state"
         assert snapshot() == before
 
-    def test_publishing_twice(self, world, client_for, emails):
+    def test_it_refuses_to_publish_twice(self, world, client_for, emails):
         position = position_in(world, "draft")
         client = client_for(world.office)
         with emails() as sent:
@@ -238,7 +238,7 @@ class TestThroughPagesAndApi:
         assert sent == []
         assert snapshot() == before
 
-    def test_closing_a_draft(self, world, client_for):
+    def test_it_refuses_to_close_a_draft(self, world, client_for):
         position = position_in(world, "draft")
         client = client_for(world.office)
         before = snapshot()
@@ -250,7 +250,7 @@ class TestThroughPagesAndApi:
         assert response.json()["code"] == "invalid_state"
         assert snapshot() == before
 
-    def test_publishing_a_cancelled_position_needs_reopen_with_a_reason(self, world, client_for):
+    def test_it_reopens_a_cancelled_position_only_with_a_reason(self, world, client_for):
         position = position_in(world, "cancelled")
         client = client_for(world.office)
         before = snapshot()
@@ -258,7 +258,7 @@ class TestThroughPagesAndApi:
         assert response.status_code == 409
         assert snapshot() == before
 
-    def test_commenting_on_a_decided_request(self, world, client_for):
+    def test_it_refuses_comments_on_a_decided_request(self, world, client_for):
         request = request_in(world, "declined")
         client = client_for(world.coordinator_a)
         before = snapshot()
