@@ -1286,6 +1286,8 @@ def _seed_training(
         )
     del project, late
 
+    _seed_feedback(traineeship, lars, supervisor, doctor, trainee)
+
     # Two colleagues at other points of their two years: one on parental leave, one extended.
     for n, (email_prefix, start_days, event) in enumerate(
         (("colleague02", 500, "leave"), ("colleague05", 760, "extension"))
@@ -1327,6 +1329,7 @@ def _seed_training(
                 days=90,
                 reason="Three months extra for the validation study, agreed in the go/no-go review.",
             )
+            _seed_reviews(other, office)
 
 
 def _seed_national_training(rng: random.Random) -> None:
@@ -1446,3 +1449,166 @@ def _seed_national_training(rng: random.Random) -> None:
                 )
     PlanItem.objects.bulk_create(items, batch_size=5000)
     ItemRecord.objects.bulk_create(records, batch_size=5000)
+
+
+def _seed_feedback(traineeship, lars: User, supervisor: User, doctor: User, trainee: User) -> None:
+    """Daan has recent feedback from the university and none from the hospital for six weeks (the
+    hospital side is flagged), a multisource round with three anonymous answers and one pending."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.feedback import services as feedback_services
+    from qme.feedback.models import Feedback
+
+    framework = feedback_services.current_framework()
+    competencies = {c.name_en: c for c in framework.competencies.all()}
+    entries = [
+        (
+            lars,
+            40,
+            ["Mathematical modelling", "Design"],
+            4,
+            "Your perfusion model in the meeting of last week was clear, and you explained the assumptions well.",
+            "The validation plan is thin: for example, how will you compare against the clinical reference?",
+            "Write a one-page validation plan and discuss it with Sanne before the next meeting.",
+        ),
+        (
+            doctor,
+            45,
+            ["Collaboration with doctors", "Clinical understanding"],
+            4,
+            "During the renal transplant meeting you asked the right clinical questions and listened well.",
+            "Check with the radiographers before changing the protocol; on Tuesday the change surprised them.",
+            "Present the protocol change at the next radiology meeting.",
+        ),
+        (
+            lars,
+            6,
+            ["Communication", "Reflection"],
+            3,
+            "Your written summary of the interim results was concise, for example the table of errors.",
+            "In the presentation you spent ten minutes on methods and two on results; turn that around.",
+            "Rehearse the interim presentation with me on Thursday.",
+        ),
+    ]
+    for author, days_ago, names, rating, well, improve, step in entries:
+        feedback = feedback_services.give_feedback(
+            actor=author,
+            traineeship=traineeship,
+            competencies=[competencies[n] for n in names],
+            rating=rating,
+            went_well=well,
+            to_improve=improve,
+            next_step=step,
+            send_anyway=True,
+        )
+        Feedback.objects.filter(pk=feedback.pk).update(
+            given_at=timezone.now() - dt.timedelta(days=days_ago)
+        )
+    latest = traineeship.feedback.order_by("-given_at").first()
+    feedback_services.respond(
+        actor=trainee, feedback=latest, body="Thanks, I will send you the outline on Wednesday."
+    )
+    chosen = [
+        competencies["Communication"],
+        competencies["Collaboration with doctors"],
+        competencies["Professionalism"],
+    ]
+    feedback_round = feedback_services.start_round(
+        actor=trainee,
+        traineeship=traineeship,
+        title="Feedback from the MRI department",
+        anonymous=True,
+        competencies=chosen,
+        respondents=[
+            {"name": "Ingrid (MRI nurse)", "email": f"ingrid.nurse@{DEMO_DOMAIN}", "role": "nurse"},
+            {
+                "name": "Ahmed (radiographer)",
+                "email": f"ahmed.radiographer@{DEMO_DOMAIN}",
+                "role": "technician",
+            },
+            {
+                "name": "Dr. Bos (radiologist)",
+                "email": f"bos.radiologist@{DEMO_DOMAIN}",
+                "role": "doctor",
+            },
+            {
+                "name": "Karin (patient panel)",
+                "email": f"karin.panel@{DEMO_DOMAIN}",
+                "role": "patient_representative",
+            },
+        ],
+    )
+    answers = [
+        (
+            "Explains the scan changes patiently at the console.",
+            "Could involve the night shift earlier.",
+        ),
+        ("Always checks the protocol with us before a change.", "Sometimes uses too much jargon."),
+        (
+            "Listens to patients' worries about the longer scan.",
+            "Plan the pilot days further ahead.",
+        ),
+    ]
+    for request, (well, improve) in zip(
+        feedback_round.requests.order_by("name")[:3], answers, strict=False
+    ):
+        feedback_services.answer_request(
+            request=request, ratings={c.pk: 4 for c in chosen}, went_well=well, to_improve=improve
+        )
+
+
+def _seed_reviews(traineeship, office: User) -> None:
+    """Reviews with each outcome for a trainee well into the second year, and a confirmed go."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.feedback import services as feedback_services
+    from qme.feedback.models import Outcome, ReviewKind
+
+    reviews = [
+        r
+        for r in feedback_services.schedule_reviews(traineeship)
+        if r.due_on <= timezone.localdate()
+    ]
+    outcomes = iter(
+        [
+            Outcome.SATISFACTORY,
+            Outcome.TARGETED_TRAINING,
+            Outcome.EXTRA_TIME,
+            Outcome.INCOMPLETE_EVIDENCE,
+            Outcome.SATISFACTORY,
+            Outcome.SATISFACTORY,
+        ]
+    )
+    supervisor = traineeship.university_supervisor
+    hospital = traineeship.hospital_supervisor
+    for review in reviews:
+        feedback_services.write_self_assessment(
+            actor=traineeship.trainee,
+            review=review,
+            text="I made good progress on the design; see my plan.",
+        )
+        if review.kind == ReviewKind.GO_NO_GO:
+            feedback_services.record_review(
+                actor=supervisor,
+                review=review,
+                held_on=review.due_on,
+                continue_training=True,
+                actions="Go. Finish the validation study; three months extra agreed.",
+            )
+        else:
+            feedback_services.record_review(
+                actor=supervisor,
+                review=review,
+                held_on=review.due_on,
+                outcome=next(outcomes, Outcome.SATISFACTORY),
+                actions="Actions agreed in the review meeting.",
+            )
+        for person in (traineeship.trainee, supervisor, hospital):
+            feedback_services.sign_review(actor=person, review=review)
+        if review.kind == ReviewKind.GO_NO_GO:
+            feedback_services.confirm_go_no_go(actor=office, review=review)
+    del dt
