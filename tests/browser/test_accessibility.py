@@ -1,10 +1,11 @@
 """axe-core, run inside Chromium, finds no serious or critical problem on the pages of the
-foundation, of position requests and positions, and of selection: at desktop width and at phone
-width, signed out and for every persona."""
+foundation, of position requests and positions, of selection and of training: at desktop width
+and at phone width, signed out and for every persona."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -15,6 +16,8 @@ from qme.accounts.services import create_api_token
 from qme.organisations.models import RoleKind
 from qme.positions import services as positions
 from qme.selection import services as selection
+from qme.training import services as training
+from qme.training.models import CatalogueItem, Curriculum, Edition, ItemKind
 
 from ..conftest import TOTP_SECRET
 from ..factories import PASSWORD, DepartmentFactory, UserFactory, person_with_role
@@ -450,6 +453,219 @@ def test_the_pages_of_selection_have_no_serious_accessibility_problems(
     page.context.close()
 
     assert report.pages_checked >= 48
+    assert not report.problems, (
+        f"axe found {len(report.problems)} serious or critical problem(s):\n\n"
+        + "\n\n".join(report.problems)
+    )
+
+
+def _certificate(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name,
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        content_type="application/pdf",
+    )
+
+
+def _training_in_every_state(world):
+    """A traineeship with an approved plan (one course signed off, one waiting for sign-off, one
+    item late), leave on the timeline, a deliverable, and a second version of the plan: drafted
+    with changes, then submitted."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=200)
+    regulation = CatalogueItem.objects.create(
+        kind=ItemKind.COURSE,
+        title_en="Medical device regulation",
+        title_nl="Regelgeving medische hulpmiddelen",
+        provider="University of Twente",
+        ec=Decimal("3"),
+    )
+    Edition.objects.create(
+        item=regulation,
+        starts_on=today + dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=32),
+        place="Enschede",
+    )
+    ethics = CatalogueItem.objects.create(
+        kind=ItemKind.WORKSHOP,
+        title_en="Clinical ethics",
+        title_nl="Klinische ethiek",
+        provider="Amstelland Academy",
+        ec=Decimal("1"),
+        is_active=False,
+    )
+    curriculum = Curriculum.objects.create(cohort_year=start.year)
+    curriculum.mandatory.add(ethics)
+    traineeship = training.create_traineeship(
+        actor=world.office,
+        trainee=world.trainee_a,
+        hospital=world.hospital_a,
+        university=world.university,
+        start_date=start,
+        university_supervisor=world.university_supervisor,
+        hospital_supervisor=world.supervisor_a,
+        medical_doctor=world.doctor_a,
+        design_project_title="Quieter, smarter ICU alarms",
+    )
+    trainee = world.trainee_a
+    plan = training.start_plan_version(actor=trainee, traineeship=traineeship)
+
+    def add(plan, **fields):
+        return training.add_plan_item(actor=trainee, plan=plan, **fields)
+
+    course = add(
+        plan,
+        catalogue_item=regulation,
+        planned_start=start + dt.timedelta(days=20),
+        planned_end=start + dt.timedelta(days=50),
+    )
+    add(
+        plan,
+        catalogue_item=ethics,
+        planned_start=start + dt.timedelta(days=60),
+        planned_end=start + dt.timedelta(days=61),
+    )
+    audit = add(
+        plan,
+        kind=ItemKind.CLINICAL_PROJECT,
+        title="Dose audit of the paediatric CT protocols",
+        ec=Decimal("5"),
+        planned_start=start + dt.timedelta(days=30),
+        planned_end=start + dt.timedelta(days=120),
+    )
+    add(
+        plan,
+        kind=ItemKind.DESIGN_PROJECT,
+        title="Quieter, smarter ICU alarms",
+        ec=Decimal("60"),
+        planned_start=start,
+        planned_end=start + dt.timedelta(days=600),
+    )
+    statistics = add(
+        plan,
+        kind=ItemKind.COURSE,
+        title="Statistics for clinical research (external)",
+        ec=Decimal("4"),
+        planned_start=today + dt.timedelta(days=20),
+        planned_end=today + dt.timedelta(days=80),
+    )
+    training.submit_plan(actor=trainee, plan=plan)
+    training.approve_plan(actor=world.university_supervisor, plan=plan)
+    training.approve_plan(actor=world.supervisor_a, plan=plan)
+    signed = training.record_completion(
+        actor=trainee,
+        traineeship=traineeship,
+        item=course,
+        completed_on=start + dt.timedelta(days=50),
+        grade="8",
+        evidence=_certificate("certificate.pdf"),
+    )
+    training.sign_off(actor=world.university_supervisor, record=signed)
+    waiting = training.record_completion(
+        actor=trainee,
+        traineeship=traineeship,
+        item=audit,
+        completed_on=today - dt.timedelta(days=2),
+        note="The audit report is attached.",
+        evidence=_certificate("audit-report.pdf"),
+    )
+    training.record_leave(
+        actor=world.office,
+        traineeship=traineeship,
+        kind="sick",
+        starts_on=today - dt.timedelta(days=40),
+        ends_on=today - dt.timedelta(days=30),
+    )
+    project = traineeship.design_project
+    training.update_project(
+        actor=trainee,
+        project=project,
+        changes={
+            "problem_statement": "Nurses on the ICU hear hundreds of alarms a day.",
+            "goals": "Half the non-actionable alarms, none missed.",
+        },
+    )
+    training.upload_deliverable(
+        actor=trainee,
+        milestone=project.milestones.first(),
+        uploaded=_certificate("project-plan.pdf"),
+        note="First version.",
+    )
+    training.reach_milestone(
+        actor=world.university_supervisor,
+        milestone=project.milestones.first(),
+        reached_on=today - dt.timedelta(days=100),
+    )
+    draft = training.start_plan_version(actor=trainee, traineeship=traineeship)
+    add(
+        draft,
+        kind=ItemKind.TRAINING,
+        title="Scrum for clinical teams",
+        ec=Decimal("1"),
+        planned_start=today + dt.timedelta(days=10),
+        planned_end=today + dt.timedelta(days=11),
+    )
+    training.remove_plan_item(actor=trainee, item=draft.items.get(key=statistics.key))
+    return traineeship, draft, statistics, waiting
+
+
+def test_the_pages_of_training_have_no_serious_accessibility_problems(world, new_page, live_server):
+    traineeship, draft, statistics, waiting = _training_in_every_state(world)
+    pk = traineeship.pk
+    report = AxeReport()
+
+    # The trainee: their traineeship, the timeline, the plan in draft (with the changes from the
+    # approved one), the record form (also with an error), the design project, the catalogue.
+    page = new_page()
+    sign_in(page, world.trainee_a.email)
+    report.visit(page, "/training/", "training list, trainee")
+    report.visit(page, f"/training/{pk}/", "traineeship with timeline, trainee")
+    assert page.locator("main .timeline .timeline-bar.leave").count() == 1
+    assert page.locator("main .timeline .timeline-bar.done").count() == 1
+    report.visit(page, f"/training/{pk}/plan/", "plan page, draft with changes, trainee")
+    assert "Changes from the approved version" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Send to my supervisors").count() == 1
+    approved_item = traineeship.plans.get(status="approved").items.get(key=statistics.key)
+    report.visit(page, f"/training/{pk}/items/{approved_item.pk}/record/", "record form")
+    submit(page, "main form.stack")
+    assert path_of(page) == f"/training/{pk}/items/{approved_item.pk}/record/"
+    report.check(page, "record form with an error")
+    report.visit(page, f"/training/{pk}/project/", "design project page, trainee")
+    page.locator("main details summary").first.click()
+    report.check(page, "design project page with the edit form open")
+    report.visit(page, "/training/catalogue/", "catalogue page, trainee")
+    page.context.close()
+
+    training.submit_plan(actor=world.trainee_a, plan=draft, note="A training instead of a course.")
+
+    # The university supervisor: the sign-off page the e-mail links to (with the send-back box
+    # open), the traineeship with an item waiting, the submitted plan with the approval form.
+    page = new_page()
+    sign_in(page, world.university_supervisor.email)
+    report.visit(page, f"/training/records/{waiting.pk}/", "sign-off page, supervisor")
+    assert page.get_by_role("button", name="Sign off").count() == 1
+    page.locator("main .sign-off details summary").click()
+    report.check(page, "sign-off page with the send-back box open")
+    report.visit(page, f"/training/{pk}/", "traineeship waiting for sign-off, supervisor")
+    report.visit(page, f"/training/{pk}/plan/", "plan page, submitted, supervisor")
+    assert page.get_by_role("button", name="Approve the plan").count() == 1
+    report.visit(page, "/training/", "training list, supervisor")
+    page.context.close()
+
+    # The programme office: everyone with filters, the catalogue with its form, the traineeship
+    # with its actions, the submitted plan as the trainee sees it, and the office's forms.
+    page = new_page()
+    sign_in(page, world.office.email, totp_secret=TOTP_SECRET)
+    report.visit(page, "/training/?status=active", "training list filtered, programme office")
+    report.visit(page, "/training/catalogue/", "catalogue page with the form, programme office")
+    report.visit(page, f"/training/{pk}/", "traineeship, programme office")
+    report.visit(page, f"/training/{pk}/plan/", "plan page, submitted, programme office")
+    report.visit(page, f"/training/{pk}/project/", "design project page, programme office")
+    report.visit(page, f"/training/{pk}/leave/", "leave form, programme office")
+    report.visit(page, "/training/new/", "new traineeship form, programme office")
+    page.context.close()
+
+    assert report.pages_checked >= 40
     assert not report.problems, (
         f"axe found {len(report.problems)} serious or critical problem(s):\n\n"
         + "\n\n".join(report.problems)

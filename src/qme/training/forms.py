@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from qme.accounts.models import User
@@ -72,7 +73,11 @@ class PlanItemForm(forms.Form):
             "Or leave empty and describe your own item (an external course, a clinical project)."
         ),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices, required=False)
+    # A blank first choice: without it the browser sends the first kind (design project) with
+    # every item picked from the catalogue, and that overrode the catalogue item's own kind.
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[*BLANK_CHOICE_DASH, *ItemKind.choices], required=False
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     ec = forms.DecimalField(
         label=_("EC"), max_digits=5, decimal_places=1, min_value=0.5, max_value=120, required=False
