@@ -418,6 +418,7 @@ def seed_national(*, hospitals: int = 64, people: int = 5200, seed: int = 4, std
     _seed_national_positions(rng, care, universities)
     _seed_national_selection(rng)
     _seed_national_training(rng)
+    _seed_national_feedback(rng)
     if stdout:
         stdout.write(
             f"National data ready: {Organisation.objects.care_providers().count()} hospitals and care "
@@ -1612,3 +1613,57 @@ def _seed_reviews(traineeship, office: User) -> None:
         if review.kind == ReviewKind.GO_NO_GO:
             feedback_services.confirm_go_no_go(actor=office, review=review)
     del dt
+
+
+def _seed_national_feedback(rng: random.Random, per_trainee: int = 30) -> None:
+    """Feedback entries for every national trainee, spread over their time so far, in bulk."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.feedback import services as feedback_services
+    from qme.feedback.models import Feedback, Side
+    from qme.training.models import Traineeship
+
+    traineeships = list(
+        Traineeship.objects.filter(
+            design_project_title__startswith="Design project ", feedback__isnull=True
+        ).values_list("pk", "start_date", "university_supervisor_id", "hospital_supervisor_id")
+    )
+    if not traineeships:
+        return
+    competencies = list(
+        feedback_services.current_framework().competencies.values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    rows = []
+    for pk, start, university_supervisor, hospital_supervisor in traineeships:
+        elapsed = max((timezone.localdate() - start).days, 1)
+        for k in range(per_trainee):
+            side = Side.UNIVERSITY if k % 2 == 0 else Side.HOSPITAL
+            author = university_supervisor if side == Side.UNIVERSITY else hospital_supervisor
+            if author is None:
+                continue
+            rows.append(
+                Feedback(
+                    traineeship_id=pk,
+                    author_id=author,
+                    side=side,
+                    rating=rng.randint(2, 5),
+                    went_well="Seeded: a concrete example of what went well during the week.",
+                    to_improve="Seeded: for example, plan the validation earlier.",
+                    next_step="Seeded: discuss at the next meeting.",
+                    given_at=now - dt.timedelta(days=rng.randint(0, elapsed)),
+                )
+            )
+    Feedback.objects.bulk_create(rows, batch_size=5000)
+    through = Feedback.competencies.through
+    links = [
+        through(
+            feedback_id=feedback_id, competency_id=competencies[feedback_id % len(competencies)]
+        )
+        for feedback_id in Feedback.objects.filter(went_well__startswith="Seeded:").values_list(
+            "pk", flat=True
+        )
+    ]
+    through.objects.bulk_create(links, batch_size=10000, ignore_conflicts=True)
