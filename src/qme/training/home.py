@@ -32,14 +32,19 @@ def trainee_section(user: User) -> HomeSection | None:
     if traineeship is None:
         return None
     progress = selectors.progress(traineeship)
-    upcoming = sorted(
-        (
-            item
-            for item, record in progress.items
-            if not record or record.status == RecordStatus.SENT_BACK
-        ),
-        key=lambda item: item.planned_end,
-    )[:5]
+    approved = selectors.approved_plan(traineeship) is not None
+    upcoming = (
+        []
+        if not approved
+        else sorted(
+            (
+                item
+                for item, record in progress.items
+                if not record or record.status == RecordStatus.SENT_BACK
+            ),
+            key=lambda item: item.planned_end,
+        )[:5]
+    )
     return HomeSection(
         kind="training",
         title=str(_("Your training")),
