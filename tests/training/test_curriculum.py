@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from qme.audit.models import AuditEvent
 from qme.training import services
@@ -112,7 +113,7 @@ class TestCohortRules:
         assert services.curriculum_for(dt.date(2025, 10, 1)) == rules
 
     def test_a_trainee_keeps_the_rules_of_their_start_year(self, world, client_for, catalogue):
-        this_year = dt.date.today().year
+        this_year = timezone.localdate().year
         rules_for(catalogue, this_year - 1)
         veteran = traineeship_of(world, start=dt.date(this_year - 1, 9, 1))
         plan = complete_plan(veteran, catalogue)
@@ -148,9 +149,7 @@ class TestCohortRules:
         assert services.plan_problems(plan) == []
 
         # A trainee who starts this year gets the new rules, and the same plan falls short.
-        newcomer = traineeship_of(
-            world, trainee=world.applicant, start=dt.date(this_year, 9, 1)
-        )
+        newcomer = traineeship_of(world, trainee=world.applicant, start=dt.date(this_year, 9, 1))
         assert newcomer.curriculum == stricter
         problems = services.plan_problems(complete_plan(newcomer, catalogue))
         assert problems == [
