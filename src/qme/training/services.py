@@ -152,11 +152,16 @@ def _position_in_training(position: Position) -> None:
 
 
 def start_due_traineeships() -> int:
-    """Positions whose trainee's start date has come move to "in training"."""
+    """Positions whose trainee's start date has come move to "in training"; a traineeship
+    discontinued before its start never started."""
     moved = 0
-    due = Traineeship.objects.filter(
-        position__status=PositionStatus.FILLED, start_date__lte=timezone.localdate()
-    ).select_related("position")
+    due = (
+        Traineeship.objects.filter(
+            position__status=PositionStatus.FILLED, start_date__lte=timezone.localdate()
+        )
+        .exclude(status=TraineeshipStatus.DISCONTINUED)
+        .select_related("position")
+    )
     for traineeship in due:
         with transaction.atomic():
             _position_in_training(traineeship.position)
