@@ -692,6 +692,9 @@ def reach_milestone(*, actor: User, milestone: Milestone, reached_on: dt.date) -
         raise ActionRefused(_("A supervisor marks a milestone as reached."))
     if reached_on > timezone.localdate():
         raise ValidationError({"reached_on": _("The date cannot be in the future.")})
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.reached_on is not None:
+        raise ActionRefused(_("This milestone has already been reached."), code="already_reached")
     milestone.reached_on = reached_on
     milestone.save(update_fields=["reached_on"])
     record_event(
