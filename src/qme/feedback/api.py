@@ -1,13 +1,14 @@
 """API for feedback: the same services and rules as the pages."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from qme.api.schemas import ErrorOut
+from qme.api.schemas import ErrorOut, InputSchema
 from qme.core.permissions import require_visible
 from qme.training.models import Traineeship
 
@@ -45,8 +46,12 @@ class FeedbackOut(Schema):
         return [c.pk for c in obj.competencies.all()]
 
 
-class FeedbackIn(Schema):
-    competency_ids: list[int] = Field(min_length=1, max_length=3)
+#: An id a database can hold: anything else is refused with 422, not passed to the database.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class FeedbackIn(InputSchema):
+    competency_ids: list[Id] = Field(min_length=1, max_length=3)
     rating: int = Field(ge=1, le=5)
     went_well: str = Field(min_length=1, max_length=5000)
     to_improve: str = Field(min_length=1, max_length=5000)
@@ -55,7 +60,7 @@ class FeedbackIn(Schema):
     send_anyway: bool = False
 
 
-class ResponseIn(Schema):
+class ResponseIn(InputSchema):
     body: str = Field(min_length=1, max_length=5000)
 
 

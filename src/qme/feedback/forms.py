@@ -9,6 +9,18 @@ from .models import Competency, DeliverableKind, Outcome, ProgrammeSettings
 
 
 class CompetencyChoice(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # An id beyond a database integer is no competency (SQLite would overflow on it).
+        for pk in value:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > 2**63 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj: Competency) -> str:
         from django.utils.translation import get_language
 

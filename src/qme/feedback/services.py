@@ -199,7 +199,12 @@ def respond(*, actor: User, feedback: Feedback, body: str) -> Response:
 
 @transaction.atomic
 def update_settings(
-    *, actor: User, university_interval_days: int, hospital_interval_days: int
+    *,
+    actor: User,
+    university_interval_days: int,
+    hospital_interval_days: int,
+    review_interval_months: int | None = None,
+    go_no_go_month: int | None = None,
 ) -> ProgrammeSettings:
     require(actor, "feedback.configure")
     for field, value in (
@@ -208,15 +213,31 @@ def update_settings(
     ):
         if not 7 <= value <= 180:
             raise ValidationError({field: _("Use a number of days from 7 to 180.")})
+    # Reviews fall within the two years of a traineeship.
+    if review_interval_months is not None and not 1 <= review_interval_months <= 12:
+        raise ValidationError(
+            {"review_interval_months": _("Use a number of months from 1 to 12.")}
+        )
+    if go_no_go_month is not None and not 1 <= go_no_go_month <= 24:
+        raise ValidationError({"go_no_go_month": _("Use a month from 1 to 24.")})
     settings = ProgrammeSettings.current()
     settings.university_interval_days = university_interval_days
     settings.hospital_interval_days = hospital_interval_days
+    if review_interval_months is not None:
+        settings.review_interval_months = review_interval_months
+    if go_no_go_month is not None:
+        settings.go_no_go_month = go_no_go_month
     settings.save()
     record_event(
         actor=actor,
         action="settings.feedback_cadence",
         target=settings,
-        data={"university": university_interval_days, "hospital": hospital_interval_days},
+        data={
+            "university": university_interval_days,
+            "hospital": hospital_interval_days,
+            "review_months": settings.review_interval_months,
+            "go_no_go_month": settings.go_no_go_month,
+        },
     )
     return settings
 
