@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qme.api.schemas import ErrorOut
+from qme.api.schemas import ErrorOut, InputSchema
 from qme.core.permissions import require_visible
 
 from . import selectors, services
@@ -55,7 +55,14 @@ class TraineeshipOut(Schema):
     hospital_supervisor_id: int | None
     medical_doctor_id: int | None
     design_project_title: str
-    cohort: int | None = Field(None, alias="curriculum.cohort_year")
+    cohort: int
+    rules_cohort: int | None = Field(None, alias="curriculum.cohort_year")
+
+    @staticmethod
+    def resolve_cohort(obj: Traineeship) -> int:
+        """The year the trainee started, as the list filters it; the rules may be of an earlier
+        cohort when none were set for this one."""
+        return obj.start_date.year
 
 
 class PlanItemOut(Schema):
@@ -92,7 +99,7 @@ class PlanOut(Schema):
         return services.plan_problems(obj)
 
 
-class PlanItemIn(Schema):
+class PlanItemIn(InputSchema):
     catalogue_item_id: int | None = None
     kind: ItemKind | None = None
     title: str = Field("", max_length=200)
@@ -101,11 +108,19 @@ class PlanItemIn(Schema):
     planned_end: dt.date
 
 
-class NoteIn(Schema):
+class PlanItemPatch(InputSchema):
+    kind: ItemKind | None = None
+    title: str | None = Field(None, min_length=1, max_length=200)
+    ec: Decimal | None = Field(None, gt=0, le=120)
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+
+
+class NoteIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -130,7 +145,7 @@ class RecordOut(Schema):
         return bool(obj.evidence)
 
 
-class RecordIn(Schema):
+class RecordIn(InputSchema):
     completed_on: dt.date
     grade: str = Field("", max_length=50)
     note: str = Field("", max_length=2000)
@@ -183,10 +198,18 @@ def catalogue(request: HttpRequest):
 @router.get("/traineeships", response=list[TraineeshipOut])
 @paginate
 def list_traineeships(
-    request: HttpRequest, status: TraineeshipStatus | None = None, cohort: int | None = None
+    request: HttpRequest,
+    status: TraineeshipStatus | None = None,
+    cohort: int | None = None,
+    hospital: int | None = None,
+    university: int | None = None,
 ):
     return selectors.traineeship_list(
-        request.auth, status=status or "", cohort=cohort
+        request.auth,
+        status=status or "",
+        cohort=cohort,
+        hospital_id=hospital,
+        university_id=university,
     ).select_related("curriculum")
 
 
@@ -235,6 +258,16 @@ def add_item(request: HttpRequest, pk: int, payload: PlanItemIn):
     if catalogue_id:
         data["catalogue_item"] = get_object_or_404(CatalogueItem, pk=catalogue_id)
     return Status(201, services.add_plan_item(actor=request.auth, plan=plan, **data))
+
+
+@router.patch("/plans/{pk}/items/{item_pk}", response={200: PlanItemOut, **ERRORS})
+def change_item(request: HttpRequest, pk: int, item_pk: int, payload: PlanItemPatch):
+    plan = _plan(request, pk)
+    return services.update_plan_item(
+        actor=request.auth,
+        item=get_object_or_404(PlanItem, pk=item_pk, plan=plan),
+        changes=payload.dict(exclude_none=True),
+    )
 
 
 @router.delete("/plans/{pk}/items/{item_pk}", response={204: None, **ERRORS})

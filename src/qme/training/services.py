@@ -334,7 +334,7 @@ def add_plan_item(*, actor: User, plan: TrainingPlan, **fields: Any) -> PlanItem
 
 @transaction.atomic
 def update_plan_item(*, actor: User, item: PlanItem, changes: dict[str, Any]) -> PlanItem:
-    _editable_plan(actor, item.plan)
+    plan = _editable_plan(actor, item.plan)
     for field, value in changes.items():
         if field not in ("title", "ec", "planned_start", "planned_end", "kind"):
             raise ActionRefused(_("Unknown fields: {fields}.").format(fields=field))
@@ -343,6 +343,12 @@ def update_plan_item(*, actor: User, item: PlanItem, changes: dict[str, Any]) ->
         raise ValidationError({"planned_end": _("The end must be on or after the start.")})
     item.full_clean()
     item.save()
+    record_event(
+        actor=actor,
+        action="plan.item_changed",
+        target=plan.traineeship,
+        data={"item": item.title, "fields": sorted(changes)},
+    )
     return item
 
 
