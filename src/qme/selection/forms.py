@@ -62,6 +62,15 @@ class OptionalReasonForm(forms.Form):
     )
 
 
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class CommitteeMemberForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices)

@@ -252,7 +252,11 @@ def application_consent(request: HttpRequest, pk: int) -> HttpResponse:
 def offer_respond(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
     application = _application(request, pk)
     offer = get_object_or_404(Offer, pk=offer_pk, application=application)
-    accept = request.POST.get("answer") == "accept"
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        messages.error(request, _("Choose to accept or to decline the offer."))
+        return redirect("selection:application_detail", pk=pk)
+    accept = answer == "accept"
     try:
         services.respond_to_offer(actor=request.user, offer=offer, accept=accept)
     except ActionRefused as refusal:

@@ -3,6 +3,7 @@ committee, blind scoring, moving candidates on, and the decision approved by bot
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +21,14 @@ from qme.organisations.models import Role
 from qme.positions.models import Position
 
 from . import selectors, services
-from .forms import CommitteeMemberForm, DecisionForm, MoveForm, ReasonForm
+from .forms import (
+    AnswerForm,
+    CommitteeMemberForm,
+    DecisionForm,
+    MoveForm,
+    OptionalReasonForm,
+    ReasonForm,
+)
 from .models import Application, ApplicationStatus, CommitteeMember, Decision, DecisionStatus, Stage
 from .rules import committee_seat
 from .views_applicant import DOCUMENT_LABELS
@@ -103,7 +111,11 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by("full_name")
     form = CommitteeMemberForm(request.POST or None, people=people)
     if request.method == "POST" and request.POST.get("remove"):
-        member = get_object_or_404(CommitteeMember, pk=request.POST["remove"], position=position)
+        try:
+            member_pk = int(request.POST["remove"])
+        except ValueError as exc:
+            raise Http404 from exc
+        member = get_object_or_404(CommitteeMember, pk=member_pk, position=position)
         _act(
             request,
             lambda: services.remove_committee_member(actor=request.user, member=member),
@@ -243,13 +255,21 @@ def score(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     application = get_object_or_404(Application.objects.select_related("position"), pk=pk)
     require_visible(request.user, "selection.view_application", application)
     stage = get_object_or_404(Stage, pk=stage_pk, position=application.position)
-    scores = {}
+    value_field = forms.IntegerField(required=False)
+    text_field = forms.CharField(required=False, max_length=5000)
+    scores, problems = {}, []
     for criterion in stage.criteria.all():
-        raw = request.POST.get(f"score_{criterion.pk}", "")
-        value = int(raw) if raw.isdigit() else None
-        scores[criterion.pk] = (value, request.POST.get(f"justification_{criterion.pk}", "")[:5000])
+        try:
+            scores[criterion.pk] = (
+                value_field.clean(request.POST.get(f"score_{criterion.pk}", "")),
+                text_field.clean(request.POST.get(f"justification_{criterion.pk}", "")),
+            )
+        except ValidationError as error:
+            problems += error.messages
     submit = request.POST.get("submit") == "yes"
     try:
+        if problems:
+            raise ValidationError(problems)
         services.save_scores(
             actor=request.user, stage=stage, application=application, scores=scores, submit=submit
         )
@@ -314,12 +334,14 @@ def reasons_answer(request: HttpRequest, pk: int) -> HttpResponse:
     reason_request = getattr(application, "reason_request", None)
     if reason_request is None:
         raise Http404
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["answer"]))
+        return redirect("selection:candidate", pk=pk)
     _act(
         request,
         lambda: services.answer_reasons(
-            actor=request.user,
-            request=reason_request,
-            answer=request.POST.get("answer", "")[:10000],
+            actor=request.user, request=reason_request, answer=form.cleaned_data["answer"]
         ),
         _("The reasons have been sent to the candidate."),
     )
@@ -423,13 +445,17 @@ def decision_act(request: HttpRequest, pk: int, decision_pk: int) -> HttpRespons
             _("Your approval has been recorded."),
         )
     elif action == "block":
-        _act(
-            request,
-            lambda: services.block_decision(
-                actor=request.user, decision=current, reason=request.POST.get("reason", "")[:5000]
-            ),
-            _("The decision has been blocked; the committee has been told why."),
-        )
+        form = OptionalReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["reason"]))
+        else:
+            _act(
+                request,
+                lambda: services.block_decision(
+                    actor=request.user, decision=current, reason=form.cleaned_data["reason"]
+                ),
+                _("The decision has been blocked; the committee has been told why."),
+            )
     elif action == "next":
         _act(
             request,
