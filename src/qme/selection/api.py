@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from qme.accounts.models import User
-from qme.api.schemas import ErrorOut
+from qme.api.schemas import ErrorOut, InputSchema
 from qme.core.permissions import require, require_visible
 from qme.positions.models import Position
 
@@ -65,7 +66,14 @@ class ApplicationOut(Schema):
         return []
 
 
-class ApplicationPatch(Schema):
+def _not_null(value: object) -> object:
+    """A field that may be left out of a PATCH, but not sent as null."""
+    if value is None:
+        raise ValueError("This field cannot be null.")
+    return value
+
+
+class ApplicationPatch(InputSchema):
     phone: str | None = Field(None, max_length=40)
     city: str | None = Field(None, max_length=100)
     master_field: str | None = Field(None, max_length=200)
@@ -77,20 +85,31 @@ class ApplicationPatch(Schema):
     dutch_certificate_date: dt.date | None = None
     keep_for_a_year: bool | None = None
 
+    _required = field_validator(
+        "phone",
+        "city",
+        "master_field",
+        "master_university",
+        "master_completed",
+        "dutch_level",
+        "dutch_evidence_kind",
+        "keep_for_a_year",
+    )(_not_null)
 
-class ReasonIn(Schema):
+
+class ReasonIn(InputSchema):
     reason: str = Field(min_length=1, max_length=5000)
 
 
-class OptionalReasonIn(Schema):
+class OptionalReasonIn(InputSchema):
     reason: str = Field("", max_length=5000)
 
 
-class ConsentIn(Schema):
+class ConsentIn(InputSchema):
     keep_for_a_year: bool
 
 
-class MemberIn(Schema):
+class MemberIn(InputSchema):
     user_id: int
     side: Side
     is_chair: bool = False
@@ -128,13 +147,13 @@ class StageOut(Schema):
         return list(obj.criteria.all())
 
 
-class ScoreIn(Schema):
+class ScoreIn(InputSchema):
     criterion_id: int
     value: int | None = Field(None, ge=1, le=5)
     justification: str = Field("", max_length=5000)
 
 
-class ScoresIn(Schema):
+class ScoresIn(InputSchema):
     scores: list[ScoreIn] = Field(max_length=50)
     submit: bool = False
 
@@ -158,7 +177,7 @@ class CandidateResultOut(Schema):
     criteria: list[CriterionResultOut]
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     action: str = Field(pattern="^(shortlist|interview|reject)$")
     application_ids: list[int] = Field(min_length=1, max_length=500)
     reason: str = Field("", max_length=5000)
@@ -167,7 +186,7 @@ class MoveIn(Schema):
     location: str = Field("", max_length=500)
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     candidate_id: int
     reserve_ids: list[int] = Field(default_factory=list, max_length=50)
     rationale: str = Field(min_length=1, max_length=10000)
@@ -194,7 +213,7 @@ class OfferOut(Schema):
     status: OfferStatus
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     accept: bool
 
 
