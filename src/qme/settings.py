@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "qme.selection",
     "qme.training",
     "qme.feedback",
+    "qme.graduation",
     "qme.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,1 @@
+"""Graduation: the requirements check, the examination board and the verifiable QME diploma."""
