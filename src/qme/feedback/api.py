@@ -220,7 +220,8 @@ def _round_out(feedback_round: Round) -> dict:
 @router.get("/traineeships/{pk}/feedback-rounds", response={200: list[RoundOut], 404: ErrorOut})
 def list_rounds(request: HttpRequest, pk: int):
     """Multisource rounds; anonymous answers only in aggregate, from three answers on."""
-    return [_round_out(r) for r in _traineeship(request, pk).feedback_rounds.all()]
+    rounds = services.rounds_with_results(_traineeship(request, pk).feedback_rounds.all())
+    return [_round_out(r) for r in rounds]
 
 
 @router.post("/traineeships/{pk}/feedback-rounds", response={201: RoundOut, **ERRORS})

@@ -10,7 +10,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -441,6 +441,8 @@ def start_round(
 ) -> Round:
     """The trainee asks people for feedback by e-mail; nobody needs an account."""
     require(actor, "feedback.respond", traineeship)
+    if traineeship.status in (TraineeshipStatus.DISCONTINUED, TraineeshipStatus.COMPLETED):
+        raise ActionRefused(_("This traineeship has ended."), code="ended")
     errors = {}
     if not title.strip():
         errors["title"] = _("Give the round a title.")
@@ -549,12 +551,28 @@ def answer_request(
     return answer
 
 
+def rounds_with_results(rounds: QuerySet[Round]) -> QuerySet[Round]:
+    """Rounds with what round_results needs, in a fixed number of queries."""
+    return rounds.prefetch_related(
+        Prefetch(
+            "requests",
+            queryset=FeedbackRequest.objects.select_related("answer").order_by("name"),
+        ),
+        Prefetch("competencies", queryset=Competency.objects.order_by("area", "order")),
+    )
+
+
 def round_results(round_: Round) -> dict[str, Any]:
     """What the trainee sees: who has not answered; the answers, or in anonymous mode only their
     aggregate, and only once at least three people have answered."""
-    requests = list(round_.requests.select_related("answer").order_by("name"))
+    if "requests" in getattr(round_, "_prefetched_objects_cache", {}):
+        # Fetched with rounds_with_results: no query per round in a list.
+        requests = list(round_.requests.all())
+        competencies = list(round_.competencies.all())
+    else:
+        requests = list(round_.requests.select_related("answer").order_by("name"))
+        competencies = list(round_.competencies.order_by("area", "order"))
     answers = [r.answer for r in requests if r.answered_at and hasattr(r, "answer")]
-    competencies = list(round_.competencies.order_by("area", "order"))
     visible = not round_.anonymous or len(answers) >= ANONYMITY_MINIMUM
     averages = []
     if visible and answers:
