@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("qme.selection.urls")),
     path("", include("qme.training.urls")),
     path("", include("qme.feedback.urls")),
+    path("", include("qme.graduation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         & {"university_supervisor", "hospital_supervisor", "medical_doctor", "hospital_coordinator"}
     ):
         items.append(NavItem(str(_("Training")), reverse("training:list"), "training"))
+    if user.has_perm("graduation.list_cases"):
+        items.append(NavItem(str(_("Graduation")), reverse("graduation:cases"), "graduation"))
     if user.has_perm("selection.list_procedures"):
         items.append(NavItem(str(_("Selection")), reverse("selection:procedures"), "selection"))
     if not roles.current_roles(user) or user.applications.exists():

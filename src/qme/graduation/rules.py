@@ -1,0 +1,20 @@
+"""Graduation: the programme office proposes, the examination board decides; the trainee and
+their supervisors see the requirements check all along."""
+
+from __future__ import annotations
+
+import rules
+
+from qme.organisations import roles
+from qme.organisations.models import RoleKind
+from qme.organisations.rules import is_programme_office
+
+
+@rules.predicate
+def is_examination_board(user) -> bool:
+    return roles.has_role(user, RoleKind.EXAMINATION_BOARD)
+
+
+rules.add_perm("graduation.propose", is_programme_office)
+rules.add_perm("graduation.decide", is_examination_board)
+rules.add_perm("graduation.list_cases", is_programme_office | is_examination_board)
