@@ -99,13 +99,17 @@ def _options(**extra: Any) -> dict[str, Any]:
 
 
 def _reraise(error: Exception) -> None:
-    """Find our own error in pyld's chain of causes, or describe pyld's."""
+    """Find our own error in pyld's chain of causes, or describe pyld's deepest one."""
     cause: BaseException | None = error
+    deepest: BaseException = error
     while cause is not None:
         if isinstance(cause, CredentialError):
             raise cause from None
+        deepest = cause
         cause = cause.__cause__ or cause.__context__
-    raise CredentialError(f"the document is not valid JSON-LD ({error})") from error
+    message = deepest.args[0] if deepest.args and isinstance(deepest.args[0], str) else str(deepest)
+    message = " ".join(message.split())
+    raise CredentialError(f"the document is not valid JSON-LD: {message}") from error
 
 
 def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:

@@ -19,7 +19,8 @@ def decode_list(encoded: str) -> bytes:
         raise CredentialError("the encodedList is not multibase base64url (it must start with 'u')")
     body = encoded[1:]
     try:
-        compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        padded = body + "=" * (-len(body) % 4)
+        compressed = base64.b64decode(padded, altchars=b"-_", validate=True)
     except (ValueError, TypeError) as error:
         raise CredentialError("the encodedList is not valid base64url") from error
     try:

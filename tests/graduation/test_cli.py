@@ -1,0 +1,162 @@
+"""`qme verify FILE [--status-list FILE]`: one line, and the exit code 0, 1, 2 or 3."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.management import call_command
+from pypdf import PdfWriter
+
+from qme.graduation.credentials import (
+    CredentialError,
+    attach_credential,
+    credential_from_bytes,
+    credential_from_pdf,
+)
+
+from .builders import diploma, signed
+
+CREDENTIALS = Path(__file__).parent / "conformance" / "credentials"
+SIMPLE = CREDENTIALS / "valid" / "simple.json"
+REVOKED = CREDENTIALS / "revoked" / "credential-status-revoked.json"
+STATUS_LIST = CREDENTIALS / "revoked" / "status-list.json"
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("verify", *args, stdout=out)
+    return exited.value.code, out.getvalue()
+
+
+def blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_valid():
+    code, out = run(str(SIMPLE))
+    assert code == 0
+    assert out.startswith("VALID: 'Teamwork Badge' issued by Example Corp")
+    assert out.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (CREDENTIALS / "invalid").glob("*.json")))
+def test_invalid(name):
+    code, out = run(str(CREDENTIALS / "invalid" / name))
+    assert code == 1
+    assert out.startswith("INVALID: ")
+    assert out.count("\n") == 1
+
+
+def test_revoked_with_the_status_list():
+    code, out = run(str(REVOKED), "--status-list", str(STATUS_LIST))
+    assert code == 2
+    assert out.startswith("REVOKED: the issuer has revoked it: bit 23 of the status list")
+
+
+def test_status_unknown_without_it():
+    code, out = run(str(REVOKED))
+    assert code == 3
+    assert out.startswith(
+        "STATUS UNKNOWN: signature and dates are valid, but no status list at hand"
+    )
+
+
+def test_an_unreadable_status_list_file_is_named(tmp_path):
+    broken = tmp_path / "list.json"
+    broken.write_text("{")
+    code, out = run(str(REVOKED), "--status-list", str(broken))
+    assert code == 3
+    assert "the status list file cannot be used: the file is not JSON" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"not json", "the file is not JSON"), (b"[1, 2]", "a credential must be a JSON object")],
+)
+def test_a_file_that_is_no_credential_is_invalid(tmp_path, content, reason):
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    code, out = run(str(path))
+    assert code == 1
+    assert out.startswith(f"INVALID: {reason}")
+
+
+def test_a_missing_file_is_invalid(tmp_path):
+    code, out = run(str(tmp_path / "nowhere.json"))
+    assert code == 1
+    assert out.startswith("INVALID: cannot read")
+
+
+def test_a_pdf_with_the_credential_attached(tmp_path):
+    pdf = tmp_path / "diploma.pdf"
+    pdf.write_bytes(attach_credential(blank_pdf(), json.loads(SIMPLE.read_text())))
+    code, out = run(str(pdf))
+    assert code == 0, out
+    assert out.startswith("VALID: ")
+
+
+def test_a_pdf_with_a_changed_credential_attached(tmp_path):
+    key = Ed25519PrivateKey.generate()
+    credential = signed(diploma(status_index=None), key)
+    credential["credentialSubject"]["name"] = "Someone Else"
+    pdf = tmp_path / "diploma.pdf"
+    pdf.write_bytes(attach_credential(blank_pdf(), credential))
+    code, out = run(str(pdf))
+    assert code == 1
+    assert "signature does not match" in out
+
+
+def test_a_pdf_without_a_credential(tmp_path):
+    pdf = tmp_path / "plain.pdf"
+    pdf.write_bytes(blank_pdf())
+    code, out = run(str(pdf))
+    assert code == 1
+    assert out == "INVALID: the PDF has no credential attached\n"
+
+
+def test_the_credential_is_found_under_another_json_name():
+    writer = PdfWriter(clone_from=io.BytesIO(blank_pdf()))
+    writer.add_attachment("notes.txt", b"hello")
+    writer.add_attachment("diploma-credential.json", SIMPLE.read_bytes())
+    out = io.BytesIO()
+    writer.write(out)
+    assert credential_from_pdf(out.getvalue())["name"] == "Teamwork Badge"
+    assert credential_from_bytes(out.getvalue())["name"] == "Teamwork Badge"
+
+
+def test_a_broken_pdf_is_refused():
+    with pytest.raises(CredentialError):
+        credential_from_bytes(b"%PDF-1.7\nthis is no pdf")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "start"),
+    [
+        ([str(SIMPLE)], 0, "VALID: "),
+        ([str(REVOKED), "--status-list", str(STATUS_LIST)], 2, "REVOKED: "),
+    ],
+)
+def test_the_qme_command_exits_with_the_code(args, code, start):
+    """Through the `qme` entry point, as a person runs it: the exit code reaches the shell
+    (two of the four codes: each run starts Django, the others are covered above)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "qme.cli", "verify", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == code, done.stderr
+    assert done.stdout.startswith(start)
+    assert done.stdout.count("\n") == 1
