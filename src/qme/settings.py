@@ -207,6 +207,11 @@ WHITENOISE_USE_FINDERS = not envbool("QME_MANIFEST_STATIC", False)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Diplomas: the issuer's signing keys live outside the database, in this folder -----------------
+QME_SIGNING_KEY_DIR = envstr("QME_SIGNING_KEY_DIR", str(DATA_DIR / "keys"))
+# `qme verify` also knows the issuer's own keys (old ones included) from this installation.
+GRADUATION_KEY_RESOLVER = "qme.graduation.issuing.installed_key_registry"
+
 # --- E-mail ---------------------------------------------------------------------------------------
 # Demo: every e-mail is written as a file to var/mail/ (and never leaves the machine).
 EMAIL_BACKEND = envstr("QME_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

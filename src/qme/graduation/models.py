@@ -70,3 +70,75 @@ class BoardVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.vote}"
+
+
+class IssuerKey(models.Model):
+    """A signing key of the issuer. The public half is published at the issuer's id; old keys
+    stay published after a rotation, so that earlier diplomas stay verifiable. The private half
+    lives outside the database (see issuing.signing_key)."""
+
+    key_id = models.CharField(max_length=64, unique=True)
+    public_multikey = models.CharField(max_length=100)
+    active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="one_active_issuer_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key_id
+
+
+class StatusList(models.Model):
+    """The revocation bitstring, and its signed BitstringStatusListCredential as served."""
+
+    bits = models.BinaryField(default=bytes(16 * 1024))
+    next_index = models.PositiveIntegerField(default=0)
+    credential = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"status list {self.pk}"
+
+
+class Diploma(models.Model):
+    traineeship = models.ForeignKey(Traineeship, on_delete=models.PROTECT, related_name="diplomas")
+    case = models.ForeignKey(GraduationCase, on_delete=models.PROTECT, related_name="diplomas")
+    number = models.CharField(_("diploma number"), max_length=32, unique=True)
+    holder_name = models.CharField(_("holder"), max_length=200)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    status_index = models.PositiveIntegerField(unique=True)
+    credential = models.JSONField()
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason of the revocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
+    )
+    in_register = models.BooleanField(
+        _("listed in the public register of graduates"), default=False
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traineeship"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_valid_diploma",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -6,19 +6,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qme.audit.services import record_event
+from qme.core import ratelimit
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require, require_visible
 from qme.feedback.models import Review
 from qme.training import selectors as training_selectors
 from qme.training.models import Traineeship
 
-from . import services
-from .models import CaseStatus, GraduationCase
+from . import documents, issuing, services
+from .credentials import CredentialError, credential_from_bytes
+from .models import CaseStatus, Diploma, GraduationCase
 
 
 @login_required
@@ -127,3 +130,207 @@ def requirements(request: HttpRequest, pk: int) -> HttpResponse:
             "case": traineeship.graduation_cases.first(),
         },
     )
+
+
+# --- Diplomas ---
+
+
+def _diploma(number: str) -> Diploma:
+    return get_object_or_404(
+        Diploma.objects.select_related(
+            "traineeship__trainee",
+            "traineeship__hospital",
+            "traineeship__university",
+            "replaced_by",
+        ),
+        number=number[:32],
+    )
+
+
+def _result_for(diploma: Diploma) -> dict:
+    result = issuing.verify_diploma(diploma.credential)
+    return {"outcome": result.outcome, "reason": result.reason}
+
+
+def public_diploma(request: HttpRequest, number: str) -> HttpResponse:
+    """What the QR code opens: anyone, no sign-in."""
+    if not ratelimit.allow(request, "verify", limit=60, per_seconds=60):
+        return render(
+            request,
+            "graduation/verify.html",
+            {"error": _("Too many checks from your address. Wait a minute.")},
+            status=429,
+        )
+    diploma = _diploma(number)
+    return render(
+        request, "graduation/verify.html", {"diploma": diploma, "result": _result_for(diploma)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_page(request: HttpRequest) -> HttpResponse:
+    """Check a diploma by its number or by an uploaded credential or PDF."""
+    context: dict = {}
+    if request.method == "POST" or request.GET.get("number"):
+        if not ratelimit.allow(request, "verify", limit=60, per_seconds=60):
+            return render(
+                request,
+                "graduation/verify.html",
+                {"error": _("Too many checks from your address. Wait a minute.")},
+                status=429,
+            )
+        number = (request.POST.get("number") or request.GET.get("number") or "").strip()[:32]
+        upload = request.FILES.get("file")
+        if upload is not None:
+            if upload.size > 5 * 1024 * 1024:
+                context["error"] = _("The file is larger than 5 MB.")
+            else:
+                try:
+                    document = credential_from_bytes(upload.read())
+                except CredentialError as error:
+                    context["error"] = _("This file holds no readable credential: %(reason)s") % {
+                        "reason": error
+                    }
+                else:
+                    result = issuing.verify_diploma(document)
+                    context["result"] = {"outcome": result.outcome, "reason": result.reason}
+                    context["document"] = document
+                    number = ""
+                    diploma_id = (
+                        str(document.get("id", "")).rstrip("/").rsplit("/", 1)[-1]
+                        if isinstance(document, dict)
+                        else ""
+                    )
+                    context["diploma"] = Diploma.objects.filter(number=diploma_id[:32]).first()
+        elif number:
+            found = Diploma.objects.filter(number__iexact=number).first()
+            if found is None:
+                context["error"] = _("There is no diploma with this number.")
+            else:
+                context["diploma"] = found
+                context["result"] = _result_for(found)
+        else:
+            context["error"] = _("Give a diploma number or choose a file.")
+    return render(request, "graduation/verify.html", context, status=200)
+
+
+def issuer(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse(issuing.issuer_profile(), json_dumps_params={"indent": 2})
+
+
+def status_list(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse(issuing.status_list_credential(), json_dumps_params={"indent": 2})
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    graduates = (
+        Diploma.objects.filter(in_register=True, revoked_at__isnull=True)
+        .select_related("traineeship__hospital")
+        .order_by("-issued_at")
+    )
+    return render(request, "graduation/register.html", {"graduates": graduates})
+
+
+def _own_diploma(request: HttpRequest, number: str) -> Diploma:
+    diploma = _diploma(number)
+    if diploma.traineeship.trainee_id != request.user.pk and not request.user.has_perm(
+        "graduation.list_cases"
+    ):
+        raise Http404
+    return diploma
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_diploma(request: HttpRequest, number: str) -> HttpResponse:
+    diploma = _own_diploma(request, number)
+    if request.method == "POST" and diploma.traineeship.trainee_id == request.user.pk:
+        diploma.in_register = request.POST.get("in_register") == "yes"
+        diploma.save(update_fields=["in_register"])
+        record_event(
+            actor=request.user,
+            action="diploma.register_choice",
+            target=diploma,
+            data={"in_register": diploma.in_register},
+        )
+        messages.success(request, _("Your choice has been saved."))
+        return redirect("graduation:my_diploma", number=number)
+    return render(
+        request,
+        "graduation/diploma.html",
+        {
+            "diploma": diploma,
+            "result": _result_for(diploma),
+            "can_revoke": request.user.has_perm("graduation.propose"),
+        },
+    )
+
+
+@login_required
+def diploma_file(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    diploma = _own_diploma(request, number)
+    if kind == "diploma":
+        data, name, content_type = (
+            documents.diploma_pdf(diploma),
+            f"{diploma.number}.pdf",
+            "application/pdf",
+        )
+    elif kind == "supplement":
+        data, name, content_type = (
+            documents.supplement_pdf(diploma),
+            f"{diploma.number}-supplement.pdf",
+            "application/pdf",
+        )
+    elif kind == "credential":
+        import json
+
+        data, name, content_type = (
+            json.dumps(diploma.credential, indent=2).encode(),
+            f"{diploma.number}.json",
+            "application/ld+json",
+        )
+    else:
+        raise Http404
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def diploma_revoke(request: HttpRequest, number: str) -> HttpResponse:
+    diploma = _diploma(number)
+    require(request.user, "graduation.propose")
+    try:
+        if request.POST.get("action") == "reissue":
+            new = issuing.reissue(
+                actor=request.user,
+                diploma=diploma,
+                reason=request.POST.get("reason", "")[:2000],
+                holder_name=request.POST.get("holder_name", "")[:200],
+            )
+            messages.success(request, _("Reissued as %(number)s.") % {"number": new.number})
+            return redirect("graduation:my_diploma", number=new.number)
+        issuing.revoke(
+            actor=request.user, diploma=diploma, reason=request.POST.get("reason", "")[:2000]
+        )
+        messages.success(request, _("The diploma has been revoked."))
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    return redirect("graduation:my_diploma", number=number)
+
+
+@login_required
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    traineeship = get_object_or_404(Traineeship, pk=pk)
+    require_visible(request.user, "training.view_traineeship", traineeship)
+    if traineeship.status != "discontinued":
+        raise Http404
+    response = HttpResponse(documents.statement_pdf(traineeship), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="qme-statement-{traineeship.pk}.pdf"'
+    return response
