@@ -82,13 +82,8 @@ def diploma_pdf(diploma: Diploma) -> bytes:
         pdf.drawCentredString(width / 2, height - (125 + 7 * n) * mm, line)
     pdf.setFont("Helvetica", 10)
     pdf.drawString(25 * mm, 45 * mm, f"Diploma number: {diploma.number}")
-    pdf.drawString(
-        25 * mm,
-        39 * mm,
-        pdf.drawString(
-            25 * mm, 39 * mm, f"Issued: {timezone.localtime(diploma.issued_at):%d %B %Y}"
-        ),
-    )
+    issued = timezone.localtime(diploma.issued_at)
+    pdf.drawString(25 * mm, 39 * mm, f"Issued: {issued:%d %B %Y}")
     pdf.drawString(25 * mm, 33 * mm, "Verify: scan the code, or visit")
     pdf.drawString(25 * mm, 27 * mm, verification_url(diploma))
     _qr(pdf, verification_url(diploma), width - 65 * mm, 22 * mm, 40 * mm)
