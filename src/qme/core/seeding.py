@@ -960,6 +960,7 @@ def _seed_selection(organisations: dict[str, Organisation], password_hash: str) 
     selection_services.respond_to_offer(actor=winner_user, offer=offer, accept=True)
 
     _seed_training(organisations, office, lars, password_hash)
+    _seed_graduates(organisations, office, password_hash)
 
 
 def _seed_national_selection(rng: random.Random, per_position: int = 25) -> None:
@@ -1667,3 +1668,62 @@ def _seed_national_feedback(rng: random.Random, per_trainee: int = 30) -> None:
         )
     ]
     through.objects.bulk_create(links, batch_size=10000, ignore_conflicts=True)
+
+
+def _seed_graduates(
+    organisations: dict[str, Organisation], office: User, password_hash: str
+) -> None:
+    """Two graduates with diplomas; the second one's first diploma was revoked and reissued with a
+    corrected name."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.graduation import issuing
+    from qme.graduation.models import CaseStatus, Diploma, GraduationCase
+    from qme.training import services as training_services
+
+    if Diploma.objects.exists():
+        return
+    board = User.objects.get(email=f"board@{DEMO_DOMAIN}")
+    today = timezone.localdate()
+    for n, (email, name, hospital, project, register) in enumerate(
+        (
+            ("graduate1", "Eva de Wit", "Vechtdal", "Motion correction for cardiac PET", True),
+            (
+                "graduate2",
+                "Joris van Dam",
+                "Waalboog",
+                "Automated dose audit in radiotherapy",
+                False,
+            ),
+        )
+    ):
+        user = _make_user(f"{email}@{DEMO_DOMAIN}", name, "nl", password_hash)
+        university = organisations[["UT", "WUR"][n]]
+        traineeship = training_services.create_traineeship(
+            actor=office,
+            trainee=user,
+            hospital=organisations[hospital],
+            university=university,
+            start_date=today - dt.timedelta(days=800 + 100 * n),
+            university_supervisor=_university_supervisor(university, password_hash),
+            hospital_supervisor=_person_of(
+                organisations[hospital], RoleKind.HOSPITAL_SUPERVISOR, password_hash
+            ),
+            design_project_title=project,
+        )
+        case = GraduationCase.objects.create(
+            traineeship=traineeship,
+            proposed_by=office,
+            status=CaseStatus.GRANTED,
+            decided_by=board,
+            decided_at=timezone.now(),
+        )
+        diploma = issuing.issue_diploma(case=case, holder_name=name if n == 0 else "Joris van Damm")
+        if register:
+            Diploma.objects.filter(pk=diploma.pk).update(in_register=True)
+        if n == 1:
+            issuing.reissue(
+                actor=office, diploma=diploma, reason="The name was misspelled.", holder_name=name
+            )
