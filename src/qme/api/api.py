@@ -73,6 +73,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def _register_routers() -> None:
     from qme.accounts.api import router as people_router
     from qme.feedback.api import router as feedback_router
+    from qme.graduation.api import router as graduation_router
     from qme.organisations.api import router as organisations_router
     from qme.positions.api import router as positions_router
     from qme.selection.api import router as selection_router
@@ -84,6 +85,7 @@ def _register_routers() -> None:
     api.add_router("/", selection_router)
     api.add_router("/", training_router)
     api.add_router("/", feedback_router)
+    api.add_router("/", graduation_router)
 
 
 _register_routers()

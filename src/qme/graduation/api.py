@@ -1,0 +1,143 @@
+"""API for graduation: the requirements check, the board's cases and votes, diplomas, and the
+public verification of a diploma."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Body, Field, Router, Schema, Status
+
+from qme.api.schemas import ErrorOut
+from qme.core.permissions import require, require_visible
+from qme.training.models import Traineeship
+
+from . import issuing, services
+from .models import CaseStatus, Diploma, GraduationCase
+
+router = Router(tags=["graduation"])
+ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class RequirementOut(Schema):
+    key: str
+    label: str
+    met: bool
+    detail: str
+
+
+class CaseOut(Schema):
+    id: int
+    traineeship_id: int
+    status: CaseStatus
+    proposed_at: dt.datetime
+    decided_at: dt.datetime | None
+    reasons: str
+    votes: list[dict]
+
+    @staticmethod
+    def resolve_votes(obj: GraduationCase) -> list[dict]:
+        return [
+            {
+                "member": v.member.full_name,
+                "vote": v.vote,
+                "reason": v.reason,
+                "voted_at": v.voted_at,
+            }
+            for v in obj.votes.select_related("member")
+        ]
+
+
+class VoteIn(Schema):
+    vote: str = Field(pattern="^(grant|not_yet)$")
+    reason: str = Field("", max_length=5000)
+
+
+class DiplomaOut(Schema):
+    number: str
+    holder_name: str
+    issued_at: dt.datetime
+    revoked_at: dt.datetime | None
+    replaced_by: str | None = Field(None, alias="replaced_by.number")
+    credential: dict
+
+
+class VerificationOut(Schema):
+    outcome: str
+    reason: str
+    number: str | None = None
+    holder: str | None = None
+    issued: dt.datetime | None = None
+    revoked: dt.datetime | None = None
+
+
+def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
+    traineeship = get_object_or_404(Traineeship, pk=pk)
+    require_visible(request.auth, "training.view_traineeship", traineeship)
+    return traineeship
+
+
+@router.get("/traineeships/{pk}/requirements", response={200: list[RequirementOut], 404: ErrorOut})
+def requirements(request: HttpRequest, pk: int):
+    return [vars(c) for c in services.requirements_check(_traineeship(request, pk))]
+
+
+@router.post("/traineeships/{pk}/graduation", response={201: CaseOut, **ERRORS})
+def propose(request: HttpRequest, pk: int):
+    return Status(201, services.propose(actor=request.auth, traineeship=_traineeship(request, pk)))
+
+
+@router.get("/graduation-cases", response={200: list[CaseOut], 403: ErrorOut})
+def list_cases(request: HttpRequest):
+    require(request.auth, "graduation.list_cases")
+    return list(GraduationCase.objects.prefetch_related("votes__member")[:200])
+
+
+def _case(request: HttpRequest, pk: int) -> GraduationCase:
+    require(request.auth, "graduation.list_cases")
+    return get_object_or_404(GraduationCase, pk=pk)
+
+
+@router.post("/graduation-cases/{pk}/votes", response={200: CaseOut, **ERRORS})
+def vote(request: HttpRequest, pk: int, payload: VoteIn):
+    case = _case(request, pk)
+    services.vote(actor=request.auth, case=case, choice=payload.vote, reason=payload.reason)
+    return case
+
+
+@router.post("/graduation-cases/{pk}/decision", response={200: CaseOut, **ERRORS})
+def decide(request: HttpRequest, pk: int):
+    return services.decide(actor=request.auth, case=_case(request, pk))
+
+
+@router.get("/traineeships/{pk}/diplomas", response={200: list[DiplomaOut], 404: ErrorOut})
+def diplomas(request: HttpRequest, pk: int):
+    return list(_traineeship(request, pk).diplomas.select_related("replaced_by"))
+
+
+def _verification(result, diploma: Diploma | None) -> dict[str, Any]:
+    return {
+        "outcome": result.outcome,
+        "reason": result.reason,
+        "number": diploma.number if diploma else None,
+        "holder": diploma.holder_name if diploma else None,
+        "issued": diploma.issued_at if diploma else None,
+        "revoked": diploma.revoked_at if diploma else None,
+    }
+
+
+@router.get(
+    "/diplomas/{number}/verification", response={200: VerificationOut, 404: ErrorOut}, auth=None
+)
+def verify_number(request: HttpRequest, number: str):
+    """Public: is this diploma valid, revoked or invalid?"""
+    diploma = get_object_or_404(Diploma, number=number[:32])
+    return _verification(issuing.verify_diploma(diploma.credential), diploma)
+
+
+@router.post("/verify", response={200: VerificationOut}, auth=None)
+def verify_credential(request: HttpRequest, credential: Body[dict[str, Any]]):
+    """Public: verify a credential (the JSON body) against the issuer's keys and status list."""
+    result = issuing.verify_diploma(credential)
+    number = str(credential.get("id", "")).rstrip("/").rsplit("/", 1)[-1][:32]
+    return _verification(result, Diploma.objects.filter(number=number).first())
