@@ -15,17 +15,33 @@ from pypdf import PdfWriter
 
 from qme.graduation.credentials import (
     CredentialError,
+    KeyRegistry,
     attach_credential,
     credential_from_bytes,
     credential_from_pdf,
+    to_multikey,
 )
 
-from .builders import diploma, signed
+from .builders import ISSUER, diploma, signed
 
 CREDENTIALS = Path(__file__).parent / "conformance" / "credentials"
 SIMPLE = CREDENTIALS / "valid" / "simple.json"
 REVOKED = CREDENTIALS / "revoked" / "credential-status-revoked.json"
 STATUS_LIST = CREDENTIALS / "revoked" / "status-list.json"
+
+
+OUR_KEY = Ed25519PrivateKey.generate()
+
+
+def registry_for_tests() -> KeyRegistry:
+    return KeyRegistry({ISSUER: {f"{ISSUER}#key-1": OUR_KEY.public_key()}})
+
+
+@pytest.fixture(autouse=True)
+def _no_installed_keys(settings):
+    """The command asks the installation for its own keys (GRADUATION_KEY_RESOLVER); these tests
+    run without a database, on the public material, unless they name a registry themselves."""
+    settings.GRADUATION_KEY_RESOLVER = None
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -160,3 +176,23 @@ def test_the_qme_command_exits_with_the_code(args, code, start):
     assert done.returncode == code, done.stderr
     assert done.stdout.startswith(start)
     assert done.stdout.count("\n") == 1
+
+
+def test_the_installed_key_registry_decides_for_our_own_diplomas(settings, tmp_path):
+    settings.GRADUATION_KEY_RESOLVER = "tests.graduation.test_cli.registry_for_tests"
+    genuine = tmp_path / "genuine.json"
+    genuine.write_text(json.dumps(signed(diploma(status_index=None), OUR_KEY, f"{ISSUER}#key-1")))
+    code, out = run(str(genuine))
+    assert code == 0, out
+    assert "signed with a registered key of the issuer" in out
+
+    forger = Ed25519PrivateKey.generate()
+    forged = tmp_path / "forged.json"
+    forged.write_text(
+        json.dumps(signed(diploma(status_index=None), forger, f"{ISSUER}#{to_multikey(forger)}"))
+    )
+    code, out = run(str(forged))
+    assert code == 1
+    assert "is not a registered key of the issuer" in out
+    settings.GRADUATION_KEY_RESOLVER = None
+    assert run(str(forged))[0] == 0  # only the registry can tell it is not ours

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -328,3 +329,61 @@ def test_two_proofs_must_both_hold(our_diploma, issuer_key, registry):
     assert verify(document, status_list=None, key_resolver=registry).outcome == INVALID
     document["proof"] = [our_diploma["proof"], our_diploma["proof"]]
     assert verify(document, key_resolver=registry).outcome == STATUS_UNKNOWN
+
+
+class TestDates:
+    """validFrom in the future and validUntil in the past are invalid, judged at an injected now."""
+
+    @pytest.fixture
+    def bounded(self, issuer_key):
+        document = diploma(status_index=None)
+        document["validUntil"] = "2031-06-30T10:00:00Z"
+        return signed(document, issuer_key, f"{ISSUER}#key-1")
+
+    def test_inside_the_period_it_is_valid(self, bounded, registry):
+        now = datetime(2028, 1, 1, tzinfo=UTC)
+        assert verify(bounded, key_resolver=registry, now=now).outcome == VALID
+
+    def test_before_valid_from_it_is_invalid(self, bounded, registry):
+        result = verify(
+            bounded, key_resolver=registry, now=datetime(2026, 6, 30, 9, 59, tzinfo=UTC)
+        )
+        assert result.outcome == INVALID
+        assert (
+            result.reason == "the credential is not valid before 2026-06-30T10:00:00Z (validFrom)"
+        )
+
+    def test_after_valid_until_it_is_invalid(self, bounded, registry):
+        result = verify(
+            bounded, key_resolver=registry, now=datetime(2031, 6, 30, 10, 1, tzinfo=UTC)
+        )
+        assert result.outcome == INVALID
+        assert result.reason == "the credential expired on 2031-06-30T10:00:00Z (validUntil)"
+
+    def test_a_naive_now_is_taken_as_utc(self, bounded, registry):
+        assert verify(bounded, key_resolver=registry, now=datetime(2028, 1, 1)).outcome == VALID  # noqa: DTZ001
+
+    def test_a_date_that_is_no_date_is_invalid(self, issuer_key, registry):
+        document = diploma(status_index=None)
+        document["validUntil"] = "next year"
+        document = signed(document, issuer_key, f"{ISSUER}#key-1")
+        result = verify(document, key_resolver=registry)
+        assert result.outcome == INVALID
+        assert "validUntil 'next year' is not a date and time" in result.reason
+
+
+def test_the_line_is_one_line_whatever_the_names(issuer_key, registry):
+    document = diploma(status_index=None)
+    document["issuer"]["name"] = "QME\nVALID: forged"
+    document = signed(document, issuer_key, f"{ISSUER}#key-1")
+    result = verify(document, key_resolver=registry)
+    assert result.outcome == VALID
+    assert "\n" not in result.line
+    assert result.line.startswith("VALID: 'Diploma Qualified Medical Engineer' issued by QME VALID")
+
+
+def test_anything_that_is_no_object_is_invalid():
+    for thing in (None, [], "credential", 42):
+        result = verify(thing)
+        assert result.outcome == INVALID
+        assert result.reason == "a credential must be a JSON object"
