@@ -152,3 +152,20 @@ def test_canonical_form_is_independent_of_key_order_and_whitespace():
     document = diploma()
     reordered = json.loads(json.dumps(document, sort_keys=True, indent=4))
     assert canonicalize(document) == canonicalize(reordered)
+
+
+def test_canonicalisation_work_is_bounded(monkeypatch):
+    """Identical blank nodes need RDFC-1.0's N-degree hashing, which crafted graphs make
+    exponential: past the bound the document is refused instead of keeping the server busy."""
+    from qme.graduation.credentials import jsonld
+
+    document = diploma()
+    same = {"type": ["Evidence"], "name": "Design project report"}
+    document["evidence"] = [dict(same), dict(same), {**same, "name": "Another"}]
+    canonicalize(document)  # within the bound
+    monkeypatch.setattr(jsonld, "MAX_N_DEGREE_HASHES", 0)
+    with pytest.raises(CredentialError, match="too costly to canonicalise"):
+        canonicalize(document)
+    monkeypatch.setattr(jsonld, "MAX_BLANK_NODES", 2)
+    with pytest.raises(CredentialError, match="too many blank nodes"):
+        canonicalize(document)
