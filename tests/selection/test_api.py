@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from qme.accounts.services import create_api_token
+from qme.audit.models import AuditEvent
 from qme.selection import services
 from qme.selection.models import (
     Application,
@@ -193,6 +194,70 @@ class TestCommittee:
         assert stages[2]["criteria"] == []
 
 
+class TestRubric:
+    def _path(self, proc, criterion=None):
+        criterion = criterion or proc.criteria()[0]
+        return f"selection/{proc.position.pk}/criteria/{criterion.pk}"
+
+    def test_the_office_adjusts_a_criterion(self, world, proc, own_client):
+        response = api(
+            own_client(world.office), "patch", self._path(proc), {"weight": 3, "name_en": " Depth "}
+        )
+        assert response.status_code == 200
+        assert (response.json()["weight"], response.json()["name_en"]) == (3, "Depth")
+        event = AuditEvent.objects.get(action="rubric.criterion_updated")
+        assert event.data["fields"] == ["name_en", "weight"]
+        # Sending what is already there changes nothing, and records nothing.
+        response = api(own_client(world.office), "patch", self._path(proc), {"weight": 3})
+        assert response.status_code == 200
+        assert AuditEvent.objects.filter(action="rubric.criterion_updated").count() == 1
+
+    @pytest.mark.parametrize(
+        ("payload", "field"),
+        [
+            ({"weight": 0}, "weight"),
+            ({"weight": 11}, "weight"),
+            ({"weight": "heavy"}, "weight"),
+            ({"weight": None}, "weight"),
+            ({"name_en": "   "}, "name_en"),
+            ({"name_nl": None}, "name_nl"),
+            ({"description_en": "\x00"}, "description_en"),
+        ],
+    )
+    def test_a_bad_change_is_a_422(self, world, proc, own_client, payload, field):
+        before = snapshot()
+        response = api(own_client(world.office), "patch", self._path(proc), payload)
+        assert error_fields(response) == {field}
+        assert snapshot() == before
+
+    def test_only_the_office_until_the_first_sheet(self, world, proc, own_client):
+        from .factories import procedure_for
+
+        other = procedure_for(world, candidates=1, hospital=world.hospital_b)
+        before = snapshot()
+        assert (
+            api(own_client(proc.uni_chair), "patch", self._path(proc), {"weight": 3}).status_code
+            == 403
+        )
+        assert (
+            api(
+                own_client(world.coordinator_a), "patch", self._path(proc), {"weight": 3}
+            ).status_code
+            == 404
+        )
+        wrong = f"selection/{proc.position.pk}/criteria/{other.criteria()[0].pk}"
+        assert api(own_client(world.office), "patch", wrong, {"weight": 3}).status_code == 404
+        assert snapshot() == before
+        score(proc.stage(), proc.candidates[0], proc.hos_member)
+        response = api(own_client(world.office), "patch", self._path(proc), {"weight": 3})
+        assert (response.status_code, response.json()["code"]) == (409, "rubric_in_use")
+        interview = proc.criteria("interview")[0]
+        response = api(
+            own_client(world.office), "patch", self._path(proc, interview), {"weight": 3}
+        )
+        assert response.status_code == 200
+
+
 class TestScoring:
     def _path(self, proc, application, stage=None):
         return f"selection/candidates/{application.pk}/scores/{(stage or proc.stage()).pk}"
@@ -255,6 +320,28 @@ class TestScoring:
             response = api(own_client(proc.hos_member), "put", self._path(proc, anna), payload)
             assert response.status_code in (409, 422)
         assert snapshot() == before
+
+    def test_a_member_declares_a_conflict_and_then_does_not_score(self, world, proc, own_client):
+        anna = proc.candidates[0]
+        client = own_client(proc.hos_member)
+        path = f"selection/candidates/{anna.pk}/conflict"
+        before = snapshot()
+        assert error_fields(api(client, "post", path, {"reason": "  "})) == {"reason"}
+        assert api(own_client(world.office), "post", path, {"reason": "Mine."}).status_code == 409
+        assert (
+            api(own_client(world.coordinator_a), "post", path, {"reason": "Mine."}).status_code
+            == 404
+        )
+        assert snapshot() == before
+        response = api(client, "post", path, {"reason": "She is my niece."})
+        assert response.status_code == 201
+        assert response.json()["application_id"] == anna.pk
+        response = api(client, "put", self._path(proc, anna), self._payload(proc))
+        assert (response.status_code, response.json()["code"]) == (409, "conflict")
+        rows = api(
+            client, "get", f"selection/{proc.position.pk}/stages/{proc.stage().pk}/results"
+        ).json()
+        assert {r["application_id"]: r["eligible_members"] for r in rows}[anna.pk] == 3
 
     def test_who_may_not_score_is_refused(self, world, proc, own_client):
         from .factories import procedure_for
@@ -498,6 +585,8 @@ SELECTION_ENDPOINTS = {
     "/api/v1/selection/{pk}/committee/{member_pk}": {"delete"},
     "/api/v1/selection/{pk}/stages": {"get"},
     "/api/v1/selection/{pk}/stages/{stage_pk}/results": {"get"},
+    "/api/v1/selection/{pk}/criteria/{criterion_pk}": {"patch"},
+    "/api/v1/selection/candidates/{pk}/conflict": {"post"},
     "/api/v1/selection/candidates/{pk}/scores/{stage_pk}": {"put"},
     "/api/v1/selection/{pk}/moves": {"post"},
     "/api/v1/selection/{pk}/decisions": {"post"},
@@ -526,6 +615,7 @@ def test_every_selection_endpoint_needs_sign_in(world, proc, client):
             .replace("{kind}", "cv")
             .replace("{member_pk}", "1")
             .replace("{stage_pk}", str(proc.stage().pk))
+            .replace("{criterion_pk}", str(proc.criteria()[0].pk))
         )
         for method in methods:
             response = api(client, method, concrete, {} if method != "get" else None)

@@ -21,6 +21,7 @@ from .models import (
     ApplicationStatus,
     CefrLevel,
     CommitteeMember,
+    Criterion,
     Decision,
     DecisionStatus,
     DutchEvidence,
@@ -133,6 +134,18 @@ class CriterionOut(Schema):
     description_en: str
     anchors_nl: dict
     anchors_en: dict
+
+
+class CriterionPatch(InputSchema):
+    name_nl: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, min_length=1, max_length=200)
+    weight: int | None = Field(None, ge=1, le=10)
+    description_nl: str | None = Field(None, max_length=5000)
+    description_en: str | None = Field(None, max_length=5000)
+
+    _required = field_validator("name_nl", "name_en", "weight", "description_nl", "description_en")(
+        _not_null
+    )
 
 
 class StageOut(Schema):
@@ -363,6 +376,17 @@ def list_stages(request: HttpRequest, pk: int):
     return list(_position(request, pk).stages.prefetch_related("criteria"))
 
 
+@router.patch("/selection/{pk}/criteria/{criterion_pk}", response={200: CriterionOut, **ERRORS})
+def update_criterion(request: HttpRequest, pk: int, criterion_pk: int, payload: CriterionPatch):
+    """The programme office adjusts a criterion of the rubric until a sheet of its stage is
+    submitted."""
+    position = _position(request, pk)
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, stage__position=position)
+    return services.update_criterion(
+        actor=request.auth, criterion=criterion, changes=payload.dict(exclude_unset=True)
+    )
+
+
 @router.get(
     "/selection/{pk}/stages/{stage_pk}/results",
     response={200: list[CandidateResultOut], 404: ErrorOut},
@@ -412,6 +436,16 @@ def save_scores(request: HttpRequest, pk: int, stage_pk: int, payload: ScoresIn)
         submit=payload.submit,
     )
     return {"submitted_at": sheet.submitted_at}
+
+
+@router.post("/selection/candidates/{pk}/conflict", response={201: dict, **ERRORS})
+def declare_conflict(request: HttpRequest, pk: int, payload: ReasonIn):
+    """A member declares a conflict of interest for this candidate, and does not score them."""
+    application = _application(request, pk)
+    conflict = services.declare_conflict(
+        actor=request.auth, application=application, reason=payload.reason
+    )
+    return Status(201, {"application_id": application.pk, "declared_at": conflict.declared_at})
 
 
 @router.post("/selection/{pk}/moves", response={200: list[ApplicationOut], **ERRORS})

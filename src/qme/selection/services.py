@@ -502,15 +502,18 @@ def update_criterion(*, actor: User, criterion: Criterion, changes: dict[str, An
         )
     if "weight" in changes and not 0 < int(changes["weight"]) <= 10:
         raise ValidationError({"weight": _("Use a weight from 1 to 10.")})
-    for field, value in changes.items():
-        setattr(criterion, field, value)
+    changed = [f for f, v in changes.items() if getattr(criterion, f) != v]
+    if not changed:
+        return criterion
+    for field in changed:
+        setattr(criterion, field, changes[field])
     criterion.full_clean()
-    criterion.save(update_fields=list(changes))
+    criterion.save(update_fields=changed)
     record_event(
         actor=actor,
         action="rubric.criterion_updated",
         target=criterion.stage.position,
-        data={"criterion": criterion.name_en, "fields": sorted(changes)},
+        data={"criterion": criterion.name_en, "fields": sorted(changed)},
     )
     return criterion
 
