@@ -360,11 +360,13 @@ def verify_diploma(document: dict[str, Any]):
     return verify(document, status_list=status_resolver, key_resolver=key_registry())
 
 
-def installed_key_registry() -> KeyRegistry | None:
+def installed_key_registry() -> KeyRegistry:
     """The issuer's keys for `qme verify`, when this installation's database can be read."""
     from django.db import DatabaseError
 
     try:
         return key_registry()
     except DatabaseError:
-        return None
+        # Still claim our issuer, so that a key it does not know (a forger's key in the
+        # verification method's fragment) is refused rather than trusted.
+        return KeyRegistry({issuer_id(): {}})
