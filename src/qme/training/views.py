@@ -3,6 +3,9 @@ the programme office."""
 
 from __future__ import annotations
 
+import re
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -88,6 +91,20 @@ def _run(request: HttpRequest, form, action, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def _posted_text(request: HttpRequest, name: str) -> str:
+    """A comment or reason posted beside a button, cleaned as a form would: trimmed, at most
+    2000 characters, no NUL byte. Raises ValidationError, which `_run` shows."""
+    return forms.CharField(max_length=2000, required=False).clean(request.POST.get(name, ""))
+
+
+def _posted_object(request: HttpRequest, name: str, queryset):
+    """The row a button names by its id, among `queryset`; 404 for anything else."""
+    value = request.POST.get(name, "")
+    if not re.fullmatch(r"[0-9]{1,18}", value):
+        raise Http404
+    return get_object_or_404(queryset, pk=int(value))
 
 
 @login_required
@@ -217,7 +234,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 return redirect("training:plan", pk=pk)
         if action == "remove" and draft is not None:
-            item = get_object_or_404(PlanItem, pk=request.POST.get("item"), plan=draft)
+            item = _posted_object(request, "item", PlanItem.objects.filter(plan=draft))
             _run(
                 request,
                 None,
@@ -230,7 +247,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 None,
                 lambda: services.submit_plan(
-                    actor=request.user, plan=draft, note=request.POST.get("note", "")[:2000]
+                    actor=request.user, plan=draft, note=_posted_text(request, "note")
                 ),
                 _("Your plan has been sent to both supervisors for approval."),
             )
@@ -248,7 +265,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 None,
                 lambda: services.send_back_plan(
-                    actor=request.user, plan=draft, reason=request.POST.get("reason", "")[:2000]
+                    actor=request.user, plan=draft, reason=_posted_text(request, "reason")
                 ),
                 _("The plan has been sent back to the trainee."),
             )
@@ -336,7 +353,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda: services.send_back(
                     actor=request.user,
                     record=item_record,
-                    comment=request.POST.get("comment", "")[:2000],
+                    comment=_posted_text(request, "comment"),
                 ),
                 _("Sent back to the trainee with your comment."),
             )
@@ -388,8 +405,8 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 return redirect("training:project", pk=pk)
         elif action == "upload":
-            milestone = get_object_or_404(
-                Milestone, pk=request.POST.get("milestone"), project=design
+            milestone = _posted_object(
+                request, "milestone", Milestone.objects.filter(project=design)
             )
             upload = DeliverableForm(request.POST, request.FILES)
             if upload.is_valid():
@@ -408,8 +425,8 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, _("Choose a PDF file."))
             return redirect(reverse("training:project", args=[pk]) + f"#milestone-{milestone.pk}")
         elif action == "reach":
-            milestone = get_object_or_404(
-                Milestone, pk=request.POST.get("milestone"), project=design
+            milestone = _posted_object(
+                request, "milestone", Milestone.objects.filter(project=design)
             )
             _run(
                 request,
@@ -450,7 +467,7 @@ def _office_form(
 ) -> HttpResponse:
     traineeship = _traineeship(request, pk)
     require(request.user, "training.manage_traineeship", traineeship)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial={"current_end": traineeship.expected_end_date})
     if (
         request.method == "POST"
         and form.is_valid()
