@@ -125,6 +125,8 @@ class LeaveForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     days = forms.IntegerField(label=_("Extension in days"), min_value=1, max_value=730)
+    # The expected end the office saw: the same form sent twice extends once.
+    current_end = forms.DateField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -164,6 +166,13 @@ class CatalogueItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _limit(self.fields["ec"], Decimal("0.5"), 120)
+
+    def clean_title_en(self) -> str:
+        title = self.cleaned_data["title_en"]
+        others = CatalogueItem.objects.exclude(pk=self.instance.pk)
+        if others.filter(title_en__iexact=title).exists():
+            raise forms.ValidationError(_("The catalogue already has an item with this title."))
+        return title
 
 
 class CurriculumForm(forms.ModelForm):

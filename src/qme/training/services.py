@@ -229,8 +229,26 @@ def sync_leave_status(traineeship: Traineeship) -> None:
 
 
 @transaction.atomic
-def grant_extension(*, actor: User, traineeship: Traineeship, days: int, reason: str) -> Extension:
+def grant_extension(
+    *,
+    actor: User,
+    traineeship: Traineeship,
+    days: int,
+    reason: str,
+    current_end: dt.date | None = None,
+) -> Extension:
+    """Extend by `days`. `current_end` is the expected end the person saw when deciding: if it
+    has moved since (the same form sent twice, or a colleague was quicker), nothing is granted."""
     require(actor, "training.manage_traineeship", traineeship)
+    traineeship = Traineeship.objects.select_for_update().get(pk=traineeship.pk)
+    if current_end is not None and current_end != traineeship.expected_end_date:
+        raise ActionRefused(
+            _(
+                "The expected end date has changed meanwhile (to {date}); check the extensions "
+                "and leave recorded and try again."
+            ).format(date=traineeship.expected_end_date.isoformat()),
+            code="stale",
+        )
     if not 1 <= days <= 730:
         raise ValidationError({"days": _("Use a number of days from 1 to 730.")})
     if not reason.strip():
@@ -325,11 +343,19 @@ def add_plan_item(*, actor: User, plan: TrainingPlan, **fields: Any) -> PlanItem
     if item.planned_start and item.planned_end and item.planned_end < item.planned_start:
         raise ValidationError({"planned_end": _("The end must be on or after the start.")})
     item.full_clean(exclude=["key"])
+    _refuse_duplicate_title(plan, item)
     item.save()
     record_event(
         actor=actor, action="plan.item_added", target=plan.traineeship, data={"item": item.title}
     )
     return item
+
+
+def _refuse_duplicate_title(plan: TrainingPlan, item: PlanItem) -> None:
+    """One item of a title per plan: the same item added twice (a button pressed twice) is
+    refused. The plan is locked by the caller."""
+    if plan.items.filter(title__iexact=item.title.strip()).exclude(pk=item.pk).exists():
+        raise ActionRefused(_("This plan already has an item with this title."), code="duplicate")
 
 
 @transaction.atomic
@@ -342,6 +368,7 @@ def update_plan_item(*, actor: User, item: PlanItem, changes: dict[str, Any]) ->
     if item.planned_end < item.planned_start:
         raise ValidationError({"planned_end": _("The end must be on or after the start.")})
     item.full_clean()
+    _refuse_duplicate_title(plan, item)
     item.save()
     record_event(
         actor=actor,
