@@ -9,8 +9,17 @@ from contextlib import AbstractContextManager, contextmanager
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from .factories import Procedure, procedure_for
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Services called directly speak English; a request to a page may switch the language of
+    the thread, so each test starts afresh."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

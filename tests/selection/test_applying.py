@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qme.accounts.models import User
 from qme.audit.models import AuditEvent
@@ -19,10 +19,11 @@ from qme.core.files import MAX_PDF_BYTES
 from qme.positions.models import Position
 from qme.selection import services
 from qme.selection.models import Application, ApplicationStatus
+from tests.helpers import api
 from tests.positions.factories import open_position, position_in
 
 from .factories import draft_application, fresh, pdf_upload
-from .helpers import messages_of, snapshot, text
+from .helpers import error_fields, messages_of, snapshot, text
 
 
 def _events(application: Application) -> list[str]:
@@ -359,6 +360,44 @@ class TestEligibility:
 
     def test_the_default_level_is_b2_plus(self, world):
         assert open_position(world).required_dutch_level == "B2+"
+
+    def test_the_office_sets_the_level_per_position_and_applicants_read_it(
+        self, world, client_for, client
+    ):
+        position = open_position(world)
+        other = open_position(world)
+        office = client_for(world.office)
+        response = api(office, "patch", f"positions/{position.pk}", {"required_dutch_level": "C1"})
+        assert response.status_code == 200
+        assert response.json()["required_dutch_level"] == "C1"
+        assert error_fields(
+            api(office, "patch", f"positions/{position.pk}", {"required_dutch_level": "A1"})
+        ) == {"required_dutch_level"}
+        page = text(office.get(f"/manage/positions/{other.pk}/edit/"))
+        assert 'name="required_dutch_level"' in page
+        data = {
+            "title_nl": other.title_nl,
+            "title_en": other.title_en,
+            "description_nl": other.description_nl,
+            "description_en": other.description_en,
+            "start_date": other.start_date.isoformat(),
+            "application_deadline": other.application_deadline.isoformat(),
+            "required_dutch_level": "C2",
+        }
+        assert office.post(f"/manage/positions/{other.pk}/edit/", data).status_code == 302
+        assert Position.objects.get(pk=other.pk).required_dutch_level == "C2"
+        office.logout()
+        page = text(client.get(f"/positions/{position.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+        assert "At least C1 (CEFR)" in page
+        assert api(client, "get", "open-positions").json()["items"][0]["required_dutch_level"]
+        # The applicant's B2+ no longer suffices here.
+        position.refresh_from_db()
+        translation.activate("en")  # the visitor's request spoke Dutch
+        application = draft_application(position, world.applicant, dutch_level="B2+")
+        application = services.submit_application(actor=world.applicant, application=application)
+        assert application.eligibility_problems == [
+            "This position asks for Dutch at level C1 or higher; you gave B2+."
+        ]
 
     @pytest.mark.parametrize(("days", "eligible"), [(-1, True), (0, True), (1, False)])
     def test_it_wants_the_masters_degree_by_the_start_date(self, world, days, eligible):

@@ -2,7 +2,7 @@
 pages. The list of open positions is public."""
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -146,6 +146,7 @@ class PositionOut(Schema):
     application_deadline: dt.date
     contact_name: str
     contact_email: str
+    required_dutch_level: str
     status: PositionStatus
     published_at: dt.datetime | None
     status_reason: str
@@ -162,6 +163,7 @@ class PositionPatch(InputSchema):
     application_deadline: dt.date | None = None
     contact_name: str | None = Field(None, max_length=200)
     contact_email: str | None = Field(None, max_length=254)
+    required_dutch_level: Literal["B2", "B2+", "C1", "C2"] | None = None
 
     _required = field_validator("*")(_not_null)
 
@@ -190,6 +192,7 @@ class PublicPositionOut(Schema):
     university: str = Field(alias="university.name")
     start_date: dt.date
     application_deadline: dt.date
+    required_dutch_level: str
     contact_name: str
     contact_email: str
     url: str

@@ -188,6 +188,7 @@ class PositionForm(forms.ModelForm):
             "application_deadline",
             "contact_name",
             "contact_email",
+            "required_dutch_level",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -205,6 +206,11 @@ class PositionForm(forms.ModelForm):
             self.fields["application_deadline"].help_text = _(
                 "Use “Extend deadline” to change the deadline of a published position."
             )
+        # Left out of the form (an older client), the level stays as it is.
+        self.fields["required_dutch_level"].required = False
+
+    def clean_required_dutch_level(self) -> str:
+        return self.cleaned_data["required_dutch_level"] or self.instance.required_dutch_level
 
     def clean(self) -> dict:
         # Said here in words, at the field, rather than as the database constraint's name.

@@ -59,6 +59,7 @@ POSITION_FIELDS = (
     "application_deadline",
     "contact_name",
     "contact_email",
+    "required_dutch_level",
 )
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
