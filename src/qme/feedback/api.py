@@ -1,7 +1,7 @@
 """API for feedback: the same services and rules as the pages."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -123,11 +123,18 @@ def respond(request: HttpRequest, pk: int, payload: ResponseIn):
     return Status(201, {"id": response.pk, "created_at": response.created_at})
 
 
-class RoundIn(Schema):
+class RespondentIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=254)
+    role: str = Field("", max_length=30)
+    language: Literal["nl", "en"] = "nl"
+
+
+class RoundIn(InputSchema):
     title: str = Field(min_length=1, max_length=200)
     anonymous: bool = True
-    competency_ids: list[int] = Field(min_length=1, max_length=5)
-    respondents: list[dict[str, str]] = Field(min_length=1, max_length=25)
+    competency_ids: list[Id] = Field(min_length=1, max_length=5)
+    respondents: list[RespondentIn] = Field(min_length=1, max_length=25)
     days_valid: int = Field(21, ge=3, le=60)
 
 
@@ -160,11 +167,11 @@ class ReviewOut(Schema):
     confirmed_at: dt.datetime | None
 
 
-class SelfAssessmentIn(Schema):
+class SelfAssessmentIn(InputSchema):
     text: str = Field(min_length=1, max_length=10000)
 
 
-class ReviewRecordIn(Schema):
+class ReviewRecordIn(InputSchema):
     held_on: dt.date
     outcome: str = Field("", max_length=30)
     go: bool | None = None
@@ -181,18 +188,18 @@ class AssessmentOut(Schema):
     agreed_at: dt.datetime | None
 
 
-class AssessmentScoreIn(Schema):
-    criterion_id: int
+class AssessmentScoreIn(InputSchema):
+    criterion_id: Id
     value: int | None = Field(None, ge=1, le=5)
     comment: str = Field("", max_length=5000)
 
 
-class AssessmentScoresIn(Schema):
+class AssessmentScoresIn(InputSchema):
     scores: list[AssessmentScoreIn] = Field(max_length=100)
     submit: bool = False
 
 
-class JudgementIn(Schema):
+class JudgementIn(InputSchema):
     artefact_grade: int = Field(ge=1, le=5)
     process_grade: int = Field(ge=1, le=5)
     rationale: str = Field(min_length=1, max_length=10000)
@@ -231,18 +238,13 @@ def start_round(request: HttpRequest, pk: int, payload: RoundIn):
     chosen = list(Competency.objects.filter(pk__in=payload.competency_ids, framework=framework))
     if len(chosen) != len(set(payload.competency_ids)):
         raise ValidationError({"competency_ids": "Choose competencies of the current framework."})
-    for person in payload.respondents:
-        if not person.get("name") or not person.get("email"):
-            raise ValidationError(
-                {"respondents": "Give a name and an e-mail address for each person."}
-            )
     feedback_round = services.start_round(
         actor=request.auth,
         traineeship=traineeship,
         title=payload.title,
         anonymous=payload.anonymous,
         competencies=chosen,
-        respondents=payload.respondents,
+        respondents=[person.dict() for person in payload.respondents],
         days_valid=payload.days_valid,
     )
     return Status(201, _round_out(feedback_round))

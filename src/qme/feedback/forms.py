@@ -222,14 +222,28 @@ class ReviewForm(forms.Form):
             self.fields["outcome"].required = True
 
 
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # An id beyond a database integer is nobody (SQLite would overflow on it).
+        for pk in value:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > 2**63 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class AssessmentForm(forms.Form):
     deliverable = forms.ChoiceField(label=_("What is assessed"), choices=DeliverableKind.choices)
-    university_assessors = forms.ModelMultipleChoiceField(
+    university_assessors = PeopleChoice(
         label=_("Assessors of the university"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    hospital_assessors = forms.ModelMultipleChoiceField(
+    hospital_assessors = PeopleChoice(
         label=_("Assessors of the hospital"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -248,5 +262,10 @@ class AssessmentForm(forms.Form):
             ).order_by("full_name")
 
         if traineeship is not None:
-            self.fields["university_assessors"].queryset = people(traineeship.university_id)
-            self.fields["hospital_assessors"].queryset = people(traineeship.hospital_id)
+            # Never the trainee: nobody assesses their own work.
+            self.fields["university_assessors"].queryset = people(
+                traineeship.university_id
+            ).exclude(pk=traineeship.trainee_id)
+            self.fields["hospital_assessors"].queryset = people(traineeship.hospital_id).exclude(
+                pk=traineeship.trainee_id
+            )

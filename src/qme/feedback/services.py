@@ -34,6 +34,7 @@ from .models import (
     Assessor,
     CadenceReminder,
     Competency,
+    DeliverableKind,
     Feedback,
     Framework,
     Outcome,
@@ -215,9 +216,7 @@ def update_settings(
             raise ValidationError({field: _("Use a number of days from 7 to 180.")})
     # Reviews fall within the two years of a traineeship.
     if review_interval_months is not None and not 1 <= review_interval_months <= 12:
-        raise ValidationError(
-            {"review_interval_months": _("Use a number of months from 1 to 12.")}
-        )
+        raise ValidationError({"review_interval_months": _("Use a number of months from 1 to 12.")})
     if go_no_go_month is not None and not 1 <= go_no_go_month <= 24:
         raise ValidationError({"go_no_go_month": _("Use a month from 1 to 24.")})
     settings = ProgrammeSettings.current()
@@ -711,6 +710,8 @@ def write_self_assessment(*, actor: User, review: Review, text: str) -> Review:
         )
     if not text.strip():
         raise ValidationError({"self_assessment": _("Write your self-assessment.")})
+    if "\x00" in text:
+        raise ValidationError({"self_assessment": _("Null characters are not allowed.")})
     review.self_assessment = text.strip()[:10000]
     review.self_assessed_at = timezone.now()
     review.save(update_fields=["self_assessment", "self_assessed_at"])
@@ -943,7 +944,13 @@ def create_assessment(
     """The programme office names at least two assessors: one from the university, one from
     the hospital."""
     require(actor, "feedback.configure")
+    if deliverable not in DeliverableKind.values:
+        raise ValidationError({"deliverable": _("Choose what is assessed.")})
     sides = [side for _user, side in assessors]
+    if any(side not in (Side.UNIVERSITY, Side.HOSPITAL) for side in sides):
+        raise ValidationError({"assessors": _("An assessor is of the university or the hospital.")})
+    if any(user.pk == traineeship.trainee_id for user, _side in assessors):
+        raise ValidationError({"assessors": _("The trainee does not assess their own work.")})
     if len(assessors) < 2 or Side.UNIVERSITY not in sides or Side.HOSPITAL not in sides:
         raise ValidationError(
             {
@@ -1014,9 +1021,11 @@ def save_assessment_scores(
     if set(scores) - criteria:
         raise ActionRefused(_("Unknown criterion."))
     errors = {}
-    for criterion_id, (value, _comment) in scores.items():
+    for criterion_id, (value, comment) in scores.items():
         if value is not None and not 1 <= int(value) <= 5:
             errors[f"score_{criterion_id}"] = _("Use the five-point scale, or “does not apply”.")
+        if "\x00" in (comment or ""):
+            errors[f"comment_{criterion_id}"] = _("Null characters are not allowed.")
     if submit and set(scores) != criteria:
         errors["scores"] = _(
             "Answer every criterion (a score, or “does not apply”) before you submit."
@@ -1100,6 +1109,8 @@ def agree_judgement(
             errors[field] = _("Use the five-point scale.")
     if not rationale.strip():
         errors["rationale"] = _("Give the rationale of the judgement.")
+    elif "\x00" in rationale:
+        errors["rationale"] = _("Null characters are not allowed.")
     if errors:
         raise ValidationError(errors)
     assessment.artefact_grade, assessment.process_grade = int(artefact_grade), int(process_grade)

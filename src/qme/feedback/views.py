@@ -425,7 +425,13 @@ def assessment_detail(request: HttpRequest, pk: int, assessment_pk: int) -> Http
                     raw = request.POST.get(f"score_{criterion.pk}", "")
                     if raw == "":
                         continue
-                    value = int(raw) if raw.isdigit() and raw != "0" else None
+                    # "0" is the radio button "does not apply"; anything else off the scale
+                    # is refused (as 0 would be), never taken as "does not apply".
+                    value = (
+                        None
+                        if raw == "0"
+                        else (int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else 0)
+                    )
                     scores[criterion.pk] = (
                         value,
                         request.POST.get(f"comment_{criterion.pk}", "")[:5000],
