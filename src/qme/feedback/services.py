@@ -777,7 +777,7 @@ def record_review(
         language=traineeship.trainee.language,
         context={
             "person": traineeship.trainee.get_short_name(),
-            "kind": review.get_kind_display(),
+            "kind": ReviewKind(review.kind).label,  # lazy: rendered in the recipient's language
             "path": reverse("feedback:review", args=[traineeship.pk, review.pk]),
         },
     )
@@ -995,7 +995,7 @@ def create_assessment(
             context={
                 "person": user.get_short_name(),
                 "trainee": traineeship.trainee.full_name,
-                "deliverable": assessment.get_deliverable_display(),
+                "deliverable": DeliverableKind(assessment.deliverable).label,
                 "path": reverse("feedback:assessment", args=[traineeship.pk, assessment.pk]),
             },
         )
@@ -1134,7 +1134,7 @@ def agree_judgement(
         language=trainee.language,
         context={
             "person": trainee.get_short_name(),
-            "deliverable": assessment.get_deliverable_display(),
+            "deliverable": DeliverableKind(assessment.deliverable).label,
             "path": reverse("feedback:assessment", args=[assessment.traineeship_id, assessment.pk]),
         },
     )
