@@ -660,7 +660,8 @@ def calendar_invitation(interview: Interview, summary: str, organiser: str) -> s
         return '"' + "".join(" " if c in '"\r\n' else c for c in text) + '"'
 
     def fold(line: str) -> str:  # lines of at most 75 octets, continued after CRLF and a space
-        parts, current = [], ""
+        parts: list[str] = []
+        current = ""
         for char in line:
             if len((current + char).encode()) > (74 if parts else 75):
                 parts.append(current)

@@ -336,7 +336,7 @@ def reasons_answer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["answer"]))
+        messages.error(request, " ".join(map(str, form.errors["answer"])))
         return redirect("selection:candidate", pk=pk)
     _act(
         request,
@@ -447,7 +447,7 @@ def decision_act(request: HttpRequest, pk: int, decision_pk: int) -> HttpRespons
     elif action == "block":
         form = OptionalReasonForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(form.errors["reason"]))
+            messages.error(request, " ".join(map(str, form.errors["reason"])))
         else:
             _act(
                 request,
