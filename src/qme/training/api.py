@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qme.api.schemas import ErrorOut, InputSchema
@@ -28,6 +28,7 @@ from .models import (
 
 router = Router(tags=["training"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+MAX_ID = 2**63 - 1  # a larger id is no row, and no database takes it
 
 
 class CatalogueItemOut(Schema):
@@ -63,6 +64,13 @@ class TraineeshipOut(Schema):
         """The year the trainee started, as the list filters it; the rules may be of an earlier
         cohort when none were set for this one."""
         return obj.start_date.year
+
+
+class TraineeshipFilters(InputSchema):
+    status: TraineeshipStatus | None = None
+    cohort: int | None = Field(None, ge=2000, le=2100)
+    hospital: int | None = Field(None, ge=1, le=MAX_ID)
+    university: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class PlanItemOut(Schema):
@@ -197,19 +205,13 @@ def catalogue(request: HttpRequest):
 
 @router.get("/traineeships", response=list[TraineeshipOut])
 @paginate
-def list_traineeships(
-    request: HttpRequest,
-    status: TraineeshipStatus | None = None,
-    cohort: int | None = None,
-    hospital: int | None = None,
-    university: int | None = None,
-):
+def list_traineeships(request: HttpRequest, filters: Query[TraineeshipFilters]):
     return selectors.traineeship_list(
         request.auth,
-        status=status or "",
-        cohort=cohort,
-        hospital_id=hospital,
-        university_id=university,
+        status=filters.status or "",
+        cohort=filters.cohort,
+        hospital_id=filters.hospital,
+        university_id=filters.university,
     ).select_related("curriculum")
 
 
