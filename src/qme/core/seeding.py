@@ -963,7 +963,7 @@ def _seed_selection(organisations: dict[str, Organisation], password_hash: str) 
     _seed_graduates(organisations, office, password_hash)
 
 
-def _seed_national_selection(rng: random.Random, per_position: int = 25) -> None:
+def _seed_national_selection(rng: random.Random, per_position: int = 72) -> None:
     """Applications with committee scores for the national positions, in bulk (no e-mail)."""
     import datetime as dt
 
@@ -1616,7 +1616,7 @@ def _seed_reviews(traineeship, office: User) -> None:
     del dt
 
 
-def _seed_national_feedback(rng: random.Random, per_trainee: int = 30) -> None:
+def _seed_national_feedback(rng: random.Random, per_trainee: int = 80) -> None:
     """Feedback entries for every national trainee, spread over their time so far, in bulk."""
     import datetime as dt
 
