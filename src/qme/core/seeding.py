@@ -1197,8 +1197,9 @@ def _seed_training(
             defaults={"ends_on": today + dt.timedelta(days=95), "place": provider},
         )
     for year in range(today.year - 3, today.year + 2):
-        curriculum, created = Curriculum.objects.get_or_create(cohort_year=year)
-        if created:
+        curriculum, _created = Curriculum.objects.get_or_create(cohort_year=year)
+        # An offer accepted earlier in the demo may have made the default rules of its year.
+        if not curriculum.mandatory.exists():
             curriculum.mandatory.set([items[2], items[5]])
 
     hospital = organisations["Amstelland MC"]
@@ -1248,7 +1249,7 @@ def _seed_training(
     add("course", items[3].title_en, items[3].ec, 450, 500, items[3])
     add("workshop", items[7].title_en, items[7].ec, 500, 510, items[7])
     add("course", "External course: deep learning for medical imaging (Radboud)", 7, 520, 600)
-    add("course", "Advanced MRI physics (ISMRM school)", 8, 540, 560)
+    add("course", "Advanced MRI physics (ISMRM school)", 9, 540, 560)  # 120 EC in all
     training_services.submit_plan(
         actor=trainee, plan=plan, note="First version, agreed in the kick-off meeting."
     )
