@@ -22,6 +22,8 @@ from qme.core.errors import ActionRefused
 from qme.core.files import private_file_response
 from qme.core.pagination import paginate, querystring_without_page
 from qme.core.permissions import require, require_visible
+from qme.feedback import services as feedback_services
+from qme.feedback.models import ProgrammeSettings
 
 from . import selectors, services
 from .forms import (
@@ -119,12 +121,16 @@ def traineeship_list(request: HttpRequest) -> HttpResponse:
         status=filters.get("status", ""),
         query=filters.get("q", ""),
     )
+    settings = ProgrammeSettings.current()
+    page = paginate(request, feedback_services.with_cadence(traineeships))
+    for traineeship in page.object_list:
+        traineeship.cadence = feedback_services.cadence_of(traineeship, settings)
     return render(
         request,
         "training/list.html",
         {
             "form": form,
-            "page": paginate(request, traineeships),
+            "page": page,
             "querystring": querystring_without_page(request),
             "can_create": request.user.has_perm("training.manage_traineeship"),
         },
@@ -155,6 +161,9 @@ def traineeship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     traineeship = _traineeship(request, pk)
     progress = selectors.progress(traineeship)
     project = getattr(traineeship, "design_project", None)
+    cadence = feedback_services.cadence_of(
+        feedback_services.with_cadence(Traineeship.objects.filter(pk=pk)).get()
+    )
     return render(
         request,
         "training/detail.html",
@@ -170,6 +179,7 @@ def traineeship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": request.user.has_perm("training.manage_traineeship", traineeship),
             "can_sign_off": request.user.has_perm("training.sign_off", traineeship),
             "open_plan": selectors.open_plan(traineeship),
+            "cadence": cadence,
             "language": get_language(),
         },
     )
