@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from qme.audit.models import AuditEvent
 from qme.core.errors import ActionRefused
@@ -24,6 +25,13 @@ from tests.feedback_support import (
     start,
 )
 from tests.helpers import HOSTILE_TEXT, page_text
+
+
+@pytest.fixture
+def client():
+    """Someone without an account whose browser asks for English (the people asked here chose
+    English too)."""
+    return Client(headers={"Accept-Language": "en"})
 
 
 @pytest.fixture
@@ -287,3 +295,19 @@ def test_more_than_thirty_tries_a_minute_from_one_address_are_refused(
     # A minute later the address may try again.
     time_machine.move_to(minute + dt.timedelta(seconds=61), tick=False)
     assert client.get(link).status_code == 200
+
+
+def test_the_used_link_page_speaks_the_language_of_the_person_asked(world, traineeship, client):
+    feedback_round = start(
+        world,
+        traineeship,
+        respondents=[{"name": "Noor", "email": "noor@example.org", "language": "nl"}],
+    )
+    request = feedback_round.requests.get()
+    link = link_of(request)
+    form = client.get(link)
+    assert 'lang="nl"' in page_text(form)
+    answer(request)
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "Deze link is al gebruikt" in page_text(response)

@@ -247,3 +247,28 @@ def test_a_traineeship_that_has_ended_asks_nobody(world, traineeship, client_for
     assert "This traineeship has ended." in page_text(response)
     assert snapshot() == before
     assert sent == []
+
+
+def test_sending_the_form_twice_asks_everyone_once(world, traineeship, client_for, emails):
+    client = client_for(world.trainee_a)
+    with emails() as sent:
+        first = client.post(f"/feedback/{traineeship.pk}/rounds/new/", _form())
+        second = client.post(f"/feedback/{traineeship.pk}/rounds/new/", _form())
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "You already have an open round with this title." in page_text(second)
+    assert Round.objects.count() == 1
+    assert len(sent) == 3
+
+
+def test_a_title_can_be_used_again_once_the_round_has_closed(
+    world, traineeship, emails, time_machine
+):
+    first = start(world, traineeship, n=1, days_valid=3)
+    with pytest.raises(ActionRefused) as refused:
+        start(world, traineeship, n=1, title=first.title.upper())
+    assert refused.value.code == "duplicate"
+    start(world, traineeship, n=1, title="Another round")
+    time_machine.move_to(first.expires_at + dt.timedelta(minutes=1), tick=False)
+    again = start(world, traineeship, n=1, title=first.title)
+    assert again.pk != first.pk

@@ -458,6 +458,12 @@ def start_round(
         errors["respondents"] = _("Each person can be asked once per round.")
     if errors:
         raise ValidationError(errors)
+    # The same form sent twice (a button pressed twice) must not ask everyone twice.
+    Traineeship.objects.select_for_update().filter(pk=traineeship.pk).first()
+    if traineeship.feedback_rounds.filter(
+        title__iexact=title.strip()[:200], expires_at__gt=timezone.now()
+    ).exists():
+        raise ActionRefused(_("You already have an open round with this title."), code="duplicate")
     round_ = Round.objects.create(
         traineeship=traineeship,
         title=title.strip()[:200],

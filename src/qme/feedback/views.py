@@ -221,11 +221,13 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             status=429,
         )
     feedback_request = services.request_for_token(token)
+    if feedback_request is not None:
+        # The person asked reads the form, and why a link no longer works, in their language.
+        translation.activate(feedback_request.language)
     problem = services.link_problem(feedback_request)
     if problem:
         status = 410 if feedback_request is not None else 404
         return render(request, "feedback/link_problem.html", {"problem": problem}, status=status)
-    translation.activate(feedback_request.language)
     feedback_round = feedback_request.round
     form = AnswerForm(
         request.POST or None, competencies=feedback_round.competencies.order_by("area", "order")
