@@ -431,8 +431,10 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                     _("The deliverable has been uploaded."),
                 )
-            else:
+            elif "file" in upload.errors:
                 messages.error(request, _("Choose a PDF file."))
+            else:
+                messages.error(request, " ".join(upload.errors.get("note", [])))
             return redirect(reverse("training:project", args=[pk]) + f"#milestone-{milestone.pk}")
         elif action == "reach":
             milestone = _posted_object(
