@@ -221,3 +221,24 @@ def test_the_api_of_a_traineeship_with_thirty_items_costs_what_three_do(
     many = _queries(lambda: api(client, "get", path.format(pk=large.pk)))
     assert many == few, (few, many)
     assert many <= 12, many
+
+
+def test_the_versions_of_a_plan_cost_the_same_for_ten_as_for_two(world, client_for, rules):
+    traineeship = traineeship_of(world)
+    client = client_for(world.university_supervisor)
+    path = f"traineeships/{traineeship.pk}/plans"
+
+    def versions(first: int, last: int) -> None:
+        for version in range(first, last + 1):
+            plan = TrainingPlan.objects.create(
+                traineeship=traineeship, version=version, status=PlanStatus.SUPERSEDED
+            )
+            bulk_items(plan, 3)
+
+    versions(1, 2)
+    few = _queries(lambda: api(client, "get", path))
+    versions(3, 10)
+    response = api(client, "get", path)
+    assert len(response.json()) == 10
+    many = _queries(lambda: api(client, "get", path))
+    assert many == few, (few, many)

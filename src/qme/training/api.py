@@ -4,6 +4,7 @@ progress. The same services and rules as the pages."""
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -236,7 +237,11 @@ def get_progress(request: HttpRequest, pk: int):
 
 @router.get("/traineeships/{pk}/plans", response={200: list[PlanOut], 404: ErrorOut})
 def list_plans(request: HttpRequest, pk: int):
-    return list(_traineeship(request, pk).plans.prefetch_related("items"))
+    traineeship = _traineeship(request, pk)
+    if traineeship.curriculum is not None:
+        # Every version is checked against the same rules: read their mandatory items once.
+        prefetch_related_objects([traineeship.curriculum], "mandatory")
+    return list(traineeship.plans.prefetch_related("items"))
 
 
 @router.post("/traineeships/{pk}/plans", response={201: PlanOut, **ERRORS})
