@@ -118,3 +118,30 @@ def test_a_progress_review_ignores_a_go_decision(world, traineeship):
     review.refresh_from_db()
     assert review.outcome == "extra_time"
     assert review.continue_training is None
+
+
+def test_a_no_go_on_a_traineeship_that_already_ended_can_still_be_confirmed(world, traineeship):
+    """The office ended the traineeship meanwhile: the decision is still confirmed and kept."""
+    from qme.training import services as training
+
+    review = sign_by_all(
+        world, record(go_no_go(traineeship), world.university_supervisor, continue_training=False)
+    )
+    training.discontinue(actor=world.office, traineeship=traineeship, reason="Moved abroad.")
+    review = services.confirm_go_no_go(actor=world.office, review=review)
+    assert review.confirmed_at is not None
+    traineeship.refresh_from_db()
+    assert traineeship.status == TraineeshipStatus.DISCONTINUED
+    assert traineeship.status_reason == "Moved abroad."
+
+
+def test_the_last_signature_of_a_release_counts_when_the_traineeship_already_ended(
+    world, traineeship
+):
+    from qme.training import services as training
+
+    review = record(first_progress(traineeship), world.supervisor_a, outcome="released")
+    review = sign_by_all(world, review, [world.trainee_a, world.university_supervisor])
+    training.discontinue(actor=world.office, traineeship=traineeship, reason="Moved abroad.")
+    review = services.sign_review(actor=world.supervisor_a, review=review)
+    assert review.is_signed

@@ -214,7 +214,7 @@ def test_a_signed_release_ends_the_traineeship(world, traineeship):
     services.sign_review(actor=world.supervisor_a, review=review)
     traineeship.refresh_from_db()
     assert traineeship.status == TraineeshipStatus.DISCONTINUED
-    assert "Released from the programme" in traineeship.status_reason
+    assert review.held_on.isoformat() in traineeship.status_reason
 
 
 @pytest.mark.parametrize(

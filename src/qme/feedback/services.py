@@ -825,6 +825,8 @@ def sign_review(*, actor: User, review: Review) -> Review:
 def _release(review: Review) -> None:
     from qme.training import services as training_services
 
+    if review.traineeship.status in (TraineeshipStatus.DISCONTINUED, TraineeshipStatus.COMPLETED):
+        return  # ended already (by the office): the review is still signed or confirmed
     training_services.discontinue(
         actor=None,
         traineeship=review.traineeship,
