@@ -11,7 +11,13 @@ import sys
 
 
 def run_check(tmp_path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("QME_", "DATABASE_URL"))}
+    # A production process has none of the test run's settings, nor the browser tests' switch
+    # that allows Playwright's event loop beside the ORM (DJANGO_ALLOW_ASYNC_UNSAFE).
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("QME_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     return subprocess.run(
         [sys.executable, "-m", "qme.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env={**clean, "QME_DATA_DIR": str(tmp_path), **env},
