@@ -82,16 +82,18 @@ class TestThePlanPage:
             assert snapshot() == before
 
     @pytest.mark.parametrize(
-        "field", ["ec", "planned_start", "planned_end", "kind", "catalogue_item"]
-    )
-    @pytest.mark.parametrize(
-        "value", ["0", "-1", "121", "1.25", "abc", "NaN", "Infinity", "1e3", "", "\x00"]
+        ("field", "value"),
+        [
+            (field, value)
+            for field in ["ec", "planned_start", "planned_end", "kind", "catalogue_item"]
+            for value in ["0", "-1", "121", "1.25", "abc", "NaN", "Infinity", "1e3", "", "\x00"]
+            # An own item names no catalogue item: that is the normal case.
+            if (field, value) != ("catalogue_item", "")
+        ],
     )
     def test_it_refuses_wrong_numbers_dates_and_choices(
         self, world, client_for, traineeship, draft, field, value
     ):
-        if field in ("kind", "catalogue_item") and value == "":
-            pytest.skip("an own item without a catalogue item is the normal case")
         before = snapshot()
         response = client_for(world.trainee_a).post(
             f"/training/{traineeship.pk}/plan/", _item_form(traineeship, **{field: value})
