@@ -4,11 +4,13 @@ public verification of a diploma."""
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from qme.api.schemas import ErrorOut
+from qme.core import ratelimit
 from qme.core.permissions import require, require_visible
 from qme.training.models import Traineeship
 
@@ -44,7 +46,11 @@ class CaseOut(Schema):
                 "reason": v.reason,
                 "voted_at": v.voted_at,
             }
-            for v in obj.votes.select_related("member")
+            for v in (
+                obj.votes.all()  # prefetched with their members by the list
+                if "votes" in getattr(obj, "_prefetched_objects_cache", {})
+                else obj.votes.select_related("member")
+            )
         ]
 
 
@@ -126,18 +132,37 @@ def _verification(result, diploma: Diploma | None) -> dict[str, Any]:
     }
 
 
+def _too_many(request: HttpRequest) -> Status | None:
+    """The public checks share the limit of the verification pages."""
+    if ratelimit.allow(request, "verify", limit=60, per_seconds=60):
+        return None
+    return Status(
+        429,
+        {"detail": _("Too many checks from your address. Wait a minute."), "code": "rate_limited"},
+    )
+
+
 @router.get(
-    "/diplomas/{number}/verification", response={200: VerificationOut, 404: ErrorOut}, auth=None
+    "/diplomas/{number}/verification",
+    response={200: VerificationOut, 404: ErrorOut, 429: ErrorOut},
+    auth=None,
 )
 def verify_number(request: HttpRequest, number: str):
     """Public: is this diploma valid, revoked or invalid?"""
+    if refused := _too_many(request):
+        return refused
+    if "\x00" in number:  # no diploma number holds one, and PostgreSQL refuses it in a query
+        raise Http404
     diploma = get_object_or_404(Diploma, number=number[:32])
     return _verification(issuing.verify_diploma(diploma.credential), diploma)
 
 
-@router.post("/verify", response={200: VerificationOut}, auth=None)
+@router.post("/verify", response={200: VerificationOut, 429: ErrorOut}, auth=None)
 def verify_credential(request: HttpRequest, credential: Body[dict[str, Any]]):
     """Public: verify a credential (the JSON body) against the issuer's keys and status list."""
+    if refused := _too_many(request):
+        return refused
     result = issuing.verify_diploma(credential)
     number = str(credential.get("id", "")).rstrip("/").rsplit("/", 1)[-1][:32]
-    return _verification(result, Diploma.objects.filter(number=number).first())
+    diploma = Diploma.objects.filter(number=number).first() if "\x00" not in number else None
+    return _verification(result, diploma)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -125,8 +125,10 @@ def supplement_pdf(diploma: Diploma) -> bytes:
     line(f"Total signed off: {_ec(progress.earned)} EC", bold=True, gap=9)
     line("Assessment of the design output", 12, True, 7)
     for assessment in traineeship.assessments.filter(agreed_at__isnull=False):
+        with translation.override("en"):  # the supplement is in English, like the diploma
+            deliverable = assessment.get_deliverable_display()
         line(
-            f"{assessment.get_deliverable_display()}: artefact {assessment.artefact_grade}/5, "
+            f"{deliverable}: artefact {assessment.artefact_grade}/5, "
             f"process {assessment.process_grade}/5"
         )
     _qr(pdf, verification_url(diploma), width - 50 * mm, 20 * mm, 30 * mm)

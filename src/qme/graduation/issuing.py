@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,9 +244,10 @@ def _credential(diploma: Diploma, traineeship: Traineeship) -> dict[str, Any]:
 
 def _next_number(year: int) -> str:
     prefix = f"QME-{year}-"
+    # Longest first: as text, QME-2026-9999 sorts after QME-2026-10000.
     last = (
         Diploma.objects.filter(number__startswith=prefix)
-        .order_by("-number")
+        .order_by(Length("number").desc(), "-number")
         .values_list("number", flat=True)
         .first()
     )
@@ -322,6 +324,10 @@ def revoke(*, actor: User, diploma: Diploma, reason: str) -> Diploma:
         raise ActionRefused(_("This diploma has already been revoked."), code="already_revoked")
     if not reason.strip():
         raise ActionRefused(_("Give the reason of the revocation."), code="reason_required")
+    if "\x00" in reason or len(reason.strip()) > 2000:
+        raise ActionRefused(
+            _("Give the reason as text of at most 2000 characters."), code="invalid_reason"
+        )
     status = _status_list(lock=True)
     bits = bytearray(status.bits)
     set_bit(bits, diploma.status_index)
@@ -341,6 +347,10 @@ def revoke(*, actor: User, diploma: Diploma, reason: str) -> Diploma:
 @transaction.atomic
 def reissue(*, actor: User, diploma: Diploma, reason: str, holder_name: str = "") -> Diploma:
     """Revoke and issue anew (for example with a corrected name); the old one points to the new."""
+    if "\x00" in holder_name or len(holder_name.strip()) > 200:
+        raise ActionRefused(
+            _("Give the name as text of at most 200 characters."), code="invalid_name"
+        )
     old = revoke(actor=actor, diploma=diploma, reason=reason)
     new = issue_diploma(case=old.case, holder_name=holder_name.strip() or old.holder_name)
     old.replaced_by = new

@@ -21,6 +21,7 @@ from qme.organisations.models import Role, RoleKind
 from qme.training import selectors as training_selectors
 from qme.training.models import RecordStatus, Traineeship, TraineeshipStatus
 
+from .issuing import issue_diploma
 from .models import BoardVote, CaseStatus, GraduationCase, Vote
 
 
@@ -191,18 +192,23 @@ def vote(*, actor: User, case: GraduationCase, choice: str, reason: str = "") ->
         raise ActionRefused(_("This case has been decided."), code="decided")
     if choice not in Vote.values:
         raise ValidationError({"vote": _("Choose grant or not yet.")})
-    if choice == Vote.NOT_YET and not reason.strip():
+    reason = reason.strip()
+    if choice == Vote.NOT_YET and not reason:
         raise ValidationError({"reason": _("Give the reasons for “not yet”.")})
+    if "\x00" in reason:
+        raise ValidationError({"reason": _("Null characters are not allowed.")})
+    if len(reason) > 5000:
+        raise ValidationError({"reason": _("Keep the reasons to at most 5000 characters.")})
     ballot, _created = BoardVote.objects.update_or_create(
         case=case,
         member=actor,
-        defaults={"vote": choice, "reason": reason.strip()[:5000], "voted_at": timezone.now()},
+        defaults={"vote": choice, "reason": reason, "voted_at": timezone.now()},
     )
     record_event(
         actor=actor,
         action="graduation.voted",
         target=case.traineeship,
-        reason=reason.strip(),
+        reason=reason,
         data={"vote": choice},
     )
     return ballot
@@ -242,6 +248,8 @@ def decide(*, actor: User, case: GraduationCase) -> GraduationCase:
         reason=case.reasons,
         data={"votes": {v.member.full_name: v.vote for v in votes}},
     )
+    if granted:
+        issue_diploma(case=case)
     trainee = case.traineeship.trainee
     queue_email(
         to=trainee.email,

@@ -31,9 +31,9 @@ def cases(request: HttpRequest) -> HttpResponse:
         request,
         "graduation/cases.html",
         {
-            "open": GraduationCase.objects.filter(status=CaseStatus.PROPOSED).select_related(
-                "traineeship__trainee", "traineeship__hospital"
-            ),
+            "open": GraduationCase.objects.filter(status=CaseStatus.PROPOSED)
+            .select_related("traineeship__trainee", "traineeship__hospital")
+            .prefetch_related("votes"),
             "decided": GraduationCase.objects.exclude(status=CaseStatus.PROPOSED).select_related(
                 "traineeship__trainee", "traineeship__hospital"
             )[:50],
@@ -76,7 +76,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     case=graduation_case,
                     choice=request.POST.get("vote", ""),
-                    reason=request.POST.get("reason", "")[:5000],
+                    reason=request.POST.get("reason", ""),
                 )
                 messages.success(request, _("Your vote has been recorded."))
             elif request.POST.get("action") == "decide":
@@ -119,6 +119,10 @@ def requirements(request: HttpRequest, pk: int) -> HttpResponse:
     )
     require_visible(request.user, "training.view_traineeship", traineeship)
     checks = services.requirements_check(traineeship)
+    # The graduate finds their diplomas here, after graduating too (as do the office and board).
+    own = traineeship.trainee_id == request.user.pk or request.user.has_perm(
+        "graduation.list_cases"
+    )
     return render(
         request,
         "graduation/requirements.html",
@@ -128,6 +132,7 @@ def requirements(request: HttpRequest, pk: int) -> HttpResponse:
             "passes": services.check_passes(checks),
             "can_propose": request.user.has_perm("graduation.propose"),
             "case": traineeship.graduation_cases.first(),
+            "diplomas": list(traineeship.diplomas.all()) if own else [],
         },
     )
 
@@ -135,7 +140,15 @@ def requirements(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Diplomas ---
 
 
+def _number(text: str) -> str:
+    """A diploma number to look up: no diploma number holds a NUL byte (which PostgreSQL refuses
+    in a query), so such text looks up nothing."""
+    return "" if "\x00" in text else text[:32]
+
+
 def _diploma(number: str) -> Diploma:
+    if not _number(number):
+        raise Http404
     return get_object_or_404(
         Diploma.objects.select_related(
             "traineeship__trainee",
@@ -179,7 +192,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                 {"error": _("Too many checks from your address. Wait a minute.")},
                 status=429,
             )
-        number = (request.POST.get("number") or request.GET.get("number") or "").strip()[:32]
+        number = (request.POST.get("number") or request.GET.get("number") or "").strip()
         upload = request.FILES.get("file")
         if upload is not None:
             if upload.size > 5 * 1024 * 1024:
@@ -191,6 +204,10 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                     context["error"] = _("This file holds no readable credential: %(reason)s") % {
                         "reason": error
                     }
+                except (RecursionError, ValueError):  # JSON nested too deep, numbers too long
+                    context["error"] = _("This file holds no readable credential: %(reason)s") % {
+                        "reason": _("the JSON cannot be read")
+                    }
                 else:
                     result = issuing.verify_diploma(document)
                     context["result"] = {"outcome": result.outcome, "reason": result.reason}
@@ -201,9 +218,13 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                         if isinstance(document, dict)
                         else ""
                     )
-                    context["diploma"] = Diploma.objects.filter(number=diploma_id[:32]).first()
+                    context["diploma"] = (
+                        Diploma.objects.filter(number=_number(diploma_id)).first()
+                        if _number(diploma_id)
+                        else None
+                    )
         elif number:
-            found = Diploma.objects.filter(number__iexact=number).first()
+            found = Diploma.objects.filter(number__iexact=_number(number)).first()
             if found is None:
                 context["error"] = _("There is no diploma with this number.")
             else:
@@ -311,14 +332,12 @@ def diploma_revoke(request: HttpRequest, number: str) -> HttpResponse:
             new = issuing.reissue(
                 actor=request.user,
                 diploma=diploma,
-                reason=request.POST.get("reason", "")[:2000],
-                holder_name=request.POST.get("holder_name", "")[:200],
+                reason=request.POST.get("reason", ""),
+                holder_name=request.POST.get("holder_name", ""),
             )
             messages.success(request, _("Reissued as %(number)s.") % {"number": new.number})
             return redirect("graduation:my_diploma", number=new.number)
-        issuing.revoke(
-            actor=request.user, diploma=diploma, reason=request.POST.get("reason", "")[:2000]
-        )
+        issuing.revoke(actor=request.user, diploma=diploma, reason=request.POST.get("reason", ""))
         messages.success(request, _("The diploma has been revoked."))
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
