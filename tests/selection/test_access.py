@@ -75,13 +75,13 @@ class TestDocuments:
             response = own_client(person).get(f"/applications/{anna.pk}/documents/{kind}/")
             assert response.status_code == 404
 
-    def test_a_visitor_is_asked_to_sign_in(self, world, proc, client):
+    def test_it_asks_a_visitor_to_sign_in(self, world, proc, client):
         anna = proc.candidates[0]
         response = client.get(f"/applications/{anna.pk}/documents/cv/")
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
 
-    def test_there_is_no_public_address_of_a_document(self, world, proc, client, own_client):
+    def test_it_gives_a_document_no_public_address(self, world, proc, client, own_client):
         anna = proc.candidates[0]
         for path in (anna.cv.name, "/media/" + anna.cv.name, "/" + anna.cv.name):
             assert client.get("/" + path.lstrip("/")).status_code in (302, 404)
@@ -89,7 +89,7 @@ class TestDocuments:
         assert anna.cv.name not in page
         assert f"/applications/{anna.pk}/documents/cv/" in page
 
-    def test_an_unknown_or_missing_document_is_not_found(self, world, proc, own_client):
+    def test_it_does_not_find_an_unknown_or_missing_document(self, world, proc, own_client):
         anna = proc.candidates[0]
         client = own_client(anna.applicant)
         assert client.get(f"/applications/{anna.pk}/documents/passport/").status_code == 404
@@ -99,7 +99,7 @@ class TestDocuments:
 
 
 class TestCommitteesSeeTheirOwnPosition:
-    def test_a_member_of_x_sees_nothing_of_y(self, world, two, own_client):
+    def test_it_shows_a_member_of_x_nothing_of_y(self, world, two, own_client):
         proc, other = two
         client = own_client(proc.hos_member)
         for path in _candidate_paths(other):
@@ -110,7 +110,7 @@ class TestCommitteesSeeTheirOwnPosition:
         assert f"/selection/{proc.position.pk}/" in page
         assert f"/selection/{other.position.pk}/" not in page
 
-    def test_a_member_sees_their_own_position(self, world, two, own_client):
+    def test_it_shows_a_member_their_own_position(self, world, two, own_client):
         proc, _other = two
         client = own_client(proc.hos_member)
         for path in _candidate_paths(proc):
@@ -118,7 +118,7 @@ class TestCommitteesSeeTheirOwnPosition:
         for path in _api_paths(proc):
             assert api(client, "get", path).status_code == 200, path
 
-    def test_the_office_sees_every_position(self, world, two, own_client):
+    def test_it_shows_the_office_every_position(self, world, two, own_client):
         client = own_client(world.office)
         for proc in two:
             for path in _api_paths(proc):
@@ -126,7 +126,7 @@ class TestCommitteesSeeTheirOwnPosition:
         page = text(client.get("/selection/"))
         assert all(f"/selection/{p.position.pk}/" in page for p in two)
 
-    def test_a_member_does_not_see_drafts(self, world, proc, own_client):
+    def test_it_hides_drafts_from_members(self, world, proc, own_client):
         draft = services.start_application(actor=applicant("Dirk Draft"), position=proc.position)
         client = own_client(proc.hos_member)
         assert client.get(f"/selection/candidates/{draft.pk}/").status_code == 404
@@ -140,7 +140,7 @@ class TestCommitteesSeeTheirOwnPosition:
 
 
 class TestApplicantsSeeTheirOwn:
-    def test_an_applicant_sees_only_their_own_applications(self, world, two, own_client):
+    def test_it_shows_an_applicant_only_their_own_applications(self, world, two, own_client):
         proc, _other = two
         anna, bram = proc.candidates[:2]
         client = own_client(anna.applicant)
@@ -159,7 +159,7 @@ class TestApplicantsSeeTheirOwn:
         assert bram.applicant.full_name not in page
         assert api(client, "get", f"selection/{proc.position.pk}/candidates").status_code == 404
 
-    def test_the_applicant_does_not_see_the_committees_scores(self, world, proc, own_client):
+    def test_it_hides_the_committees_scores_from_the_applicant(self, world, proc, own_client):
         from .factories import score
 
         anna = proc.candidates[0]
@@ -171,7 +171,7 @@ class TestApplicantsSeeTheirOwn:
 
 
 class TestCoordinatorsOutsideTheCommittee:
-    def test_a_coordinator_of_the_hospital_sees_no_applicants(self, world, proc, own_client):
+    def test_it_shows_a_coordinator_of_the_hospital_no_applicants(self, world, proc, own_client):
         client = own_client(world.coordinator_a)
         assert client.get("/selection/").status_code == 403
         for path in _candidate_paths(proc):
@@ -185,7 +185,7 @@ class TestCoordinatorsOutsideTheCommittee:
         for candidate in proc.candidates:
             assert candidate.applicant.full_name not in page
 
-    def test_someone_without_any_role_sees_nothing(self, world, proc, own_client):
+    def test_it_shows_someone_without_any_role_nothing(self, world, proc, own_client):
         client = own_client(UserFactory())
         assert client.get("/selection/").status_code == 403
         for path in _candidate_paths(proc):

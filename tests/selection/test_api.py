@@ -38,7 +38,7 @@ def _details(position) -> dict:
 
 
 class TestApplying:
-    def test_an_applicant_applies_through_the_api_with_a_token(self, world, client):
+    def test_it_lets_an_applicant_apply_with_a_token(self, world, client):
         position = open_position(world)
         _token, secret = create_api_token(user=world.applicant, name="My script")
         response = api(client, "post", f"positions/{position.pk}/applications", token=secret)
@@ -82,7 +82,7 @@ class TestApplying:
         response = api(client, "post", f"applications/{pk}/withdraw", {}, token=secret)
         assert (response.status_code, response.json()["code"]) == (409, "invalid_state")
 
-    def test_a_document_that_is_not_a_pdf_is_a_422_naming_it(self, world, client_for):
+    def test_it_answers_a_document_that_is_not_a_pdf_with_a_422_naming_it(self, world, client_for):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
@@ -93,7 +93,7 @@ class TestApplying:
         assert error_fields(response) == {"cv"}
         assert snapshot() == before
 
-    def test_an_ineligible_application_says_why_and_the_office_admits_it(
+    def test_it_says_why_an_application_is_ineligible_and_lets_the_office_admit_it(
         self, world, client_for, own_client
     ):
         position = open_position(world)
@@ -118,7 +118,7 @@ class TestApplying:
         response = api(own_client(world.office), "post", path, {"reason": "Again."})
         assert (response.status_code, response.json()["code"]) == (409, "invalid_state")
 
-    def test_applying_for_a_position_that_is_not_open(self, world, client_for):
+    def test_it_refuses_applying_for_a_position_that_is_not_open(self, world, client_for):
         from tests.positions.factories import position_in
 
         draft = position_in(world, "draft")
@@ -132,7 +132,7 @@ class TestApplying:
 
 
 class TestCommittee:
-    def test_the_office_assigns_and_removes_members(self, world, client_for):
+    def test_it_lets_the_office_assign_and_remove_members(self, world, client_for):
         position = open_position(world)
         client = client_for(world.office)
         path = f"selection/{position.pk}/committee"
@@ -164,7 +164,7 @@ class TestCommittee:
         assert response.status_code == 204
         assert not CommitteeMember.objects.exists()
 
-    def test_members_do_not_assign_and_outsiders_do_not_see(self, world, proc, own_client):
+    def test_it_lets_members_not_assign_and_outsiders_not_see(self, world, proc, own_client):
         path = f"selection/{proc.position.pk}/committee"
         payload = {"user_id": world.coordinator_a.pk, "side": "hospital"}
         before = snapshot()
@@ -175,7 +175,7 @@ class TestCommittee:
         assert api(own_client(world.coordinator_a), "get", path).status_code == 404
         assert snapshot() == before
 
-    def test_a_member_with_submitted_scores_stays(self, world, proc, client_for):
+    def test_it_keeps_a_member_with_submitted_scores(self, world, proc, client_for):
         score(proc.stage(), proc.candidates[0], proc.hos_member)
         member = CommitteeMember.objects.get(user=proc.hos_member, position=proc.position)
         response = api(
@@ -185,7 +185,7 @@ class TestCommittee:
         )
         assert (response.status_code, response.json()["code"]) == (409, "has_scores")
 
-    def test_the_stages_and_their_rubric(self, world, proc, client_for):
+    def test_it_lists_the_stages_and_their_rubric(self, world, proc, client_for):
         response = api(client_for(proc.uni_member), "get", f"selection/{proc.position.pk}/stages")
         stages = response.json()
         assert [s["kind"] for s in stages] == ["screening", "interview", "decision"]
@@ -199,7 +199,7 @@ class TestRubric:
         criterion = criterion or proc.criteria()[0]
         return f"selection/{proc.position.pk}/criteria/{criterion.pk}"
 
-    def test_the_office_adjusts_a_criterion(self, world, proc, own_client):
+    def test_it_lets_the_office_adjust_a_criterion(self, world, proc, own_client):
         response = api(
             own_client(world.office), "patch", self._path(proc), {"weight": 3, "name_en": " Depth "}
         )
@@ -224,13 +224,13 @@ class TestRubric:
             ({"description_en": "\x00"}, "description_en"),
         ],
     )
-    def test_a_bad_change_is_a_422(self, world, proc, own_client, payload, field):
+    def test_it_answers_a_bad_change_with_a_422(self, world, proc, own_client, payload, field):
         before = snapshot()
         response = api(own_client(world.office), "patch", self._path(proc), payload)
         assert error_fields(response) == {field}
         assert snapshot() == before
 
-    def test_only_the_office_until_the_first_sheet(self, world, proc, own_client):
+    def test_it_lets_only_the_office_adjust_until_the_first_sheet(self, world, proc, own_client):
         from .factories import procedure_for
 
         other = procedure_for(world, candidates=1, hospital=world.hospital_b)
@@ -271,7 +271,7 @@ class TestScoring:
             "submit": submit,
         }
 
-    def test_a_member_saves_a_draft_then_submits_once(self, world, proc, own_client):
+    def test_it_lets_a_member_save_a_draft_then_submit_once(self, world, proc, own_client):
         anna = proc.candidates[0]
         client = own_client(proc.hos_member)
         draft = {"scores": [{"criterion_id": proc.criteria()[0].pk, "value": 2}], "submit": False}
@@ -285,7 +285,7 @@ class TestScoring:
         assert (response.status_code, response.json()["code"]) == (409, "already_submitted")
         assert snapshot() == before
 
-    def test_submitting_names_each_missing_score_and_justification(self, world, proc, own_client):
+    def test_it_names_each_missing_score_and_justification(self, world, proc, own_client):
         anna = proc.candidates[0]
         criteria = proc.criteria()
         payload = self._payload(proc)
@@ -300,7 +300,9 @@ class TestScoring:
         assert snapshot() == before
 
     @pytest.mark.parametrize("value", [0, 6, "five", 2.5])
-    def test_a_score_outside_one_to_five_is_a_422(self, world, proc, own_client, value):
+    def test_it_answers_a_score_outside_one_to_five_with_a_422(
+        self, world, proc, own_client, value
+    ):
         before = snapshot()
         response = api(
             own_client(proc.hos_member),
@@ -311,7 +313,7 @@ class TestScoring:
         assert response.status_code == 422
         assert snapshot() == before
 
-    def test_an_unknown_criterion_or_another_stages_is_refused(self, world, proc, own_client):
+    def test_it_refuses_an_unknown_criterion_or_another_stages(self, world, proc, own_client):
         anna = proc.candidates[0]
         interview = proc.criteria("interview")[0]
         before = snapshot()
@@ -321,7 +323,7 @@ class TestScoring:
             assert response.status_code in (409, 422)
         assert snapshot() == before
 
-    def test_a_member_declares_a_conflict_and_then_does_not_score(self, world, proc, own_client):
+    def test_it_lets_a_member_declare_a_conflict_and_then_not_score(self, world, proc, own_client):
         anna = proc.candidates[0]
         client = own_client(proc.hos_member)
         path = f"selection/candidates/{anna.pk}/conflict"
@@ -343,7 +345,7 @@ class TestScoring:
         ).json()
         assert {r["application_id"]: r["eligible_members"] for r in rows}[anna.pk] == 3
 
-    def test_who_may_not_score_is_refused(self, world, proc, own_client):
+    def test_it_refuses_who_may_not_score(self, world, proc, own_client):
         from .factories import procedure_for
 
         anna = proc.candidates[0]
@@ -372,7 +374,7 @@ class TestScoring:
 
 
 class TestMoves:
-    def test_one_or_many_at_once(self, world, proc, own_client, emails):
+    def test_it_moves_one_or_many_at_once(self, world, proc, own_client, emails):
         anna, bram, chloe = proc.candidates
         client = own_client(proc.hos_chair)
         path = f"selection/{proc.position.pk}/moves"
@@ -427,7 +429,7 @@ class TestMoves:
             ({"action": "shortlist", "application_ids": ["ANNA", "CHLOE"]}, 409, "invalid_state"),
         ],
     )
-    def test_bad_or_refused_moves_change_nothing(
+    def test_it_changes_nothing_for_bad_or_refused_moves(
         self, world, proc, own_client, payload, status, what
     ):
         anna, _bram, chloe = proc.candidates
@@ -448,7 +450,7 @@ class TestMoves:
             assert response.json()["code"] == what
         assert snapshot() == before
 
-    def test_candidates_of_another_position_are_unknown_here(self, world, proc, own_client):
+    def test_it_does_not_know_candidates_of_another_position_here(self, world, proc, own_client):
         from .factories import procedure_for
 
         other = procedure_for(world, candidates=1, hospital=world.hospital_b)
@@ -469,7 +471,7 @@ class TestDecisions:
         shortlisted(proc)
         proc.refresh()
 
-    def test_propose_approve_twice_and_the_offer(self, world, proc, own_client):
+    def test_it_proposes_approves_twice_and_makes_the_offer(self, world, proc, own_client):
         self._ready(proc)
         anna, bram, chloe = proc.candidates
         payload = {
@@ -523,7 +525,7 @@ class TestDecisions:
             == 404
         )
 
-    def test_blocking_needs_a_reason(self, world, proc, own_client):
+    def test_it_needs_a_reason_to_block(self, world, proc, own_client):
         self._ready(proc)
         from .factories import proposed_decision
 
@@ -551,7 +553,9 @@ class TestDecisions:
             ({"reserve_ids": ["ANNA"]}, 422, {"reserves"}),
         ],
     )
-    def test_a_bad_proposal_is_a_422(self, world, proc, own_client, change, status, what):
+    def test_it_answers_a_bad_proposal_with_a_422(
+        self, world, proc, own_client, change, status, what
+    ):
         self._ready(proc)
         anna, bram, _chloe = proc.candidates
         payload = {
@@ -597,7 +601,7 @@ SELECTION_ENDPOINTS = {
 }
 
 
-def test_every_selection_endpoint_is_in_the_openapi_document(db, client):
+def test_it_documents_every_selection_endpoint_in_the_openapi_document(db, client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path, methods in SELECTION_ENDPOINTS.items():
         assert path in paths, path
@@ -607,7 +611,7 @@ def test_every_selection_endpoint_is_in_the_openapi_document(db, client):
             assert "selection" in paths[path][method]["tags"]
 
 
-def test_every_selection_endpoint_needs_sign_in(world, proc, client):
+def test_it_needs_sign_in_for_every_selection_endpoint(world, proc, client):
     for path, methods in SELECTION_ENDPOINTS.items():
         concrete = (
             path.removeprefix("/api/v1/")

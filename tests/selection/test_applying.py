@@ -309,7 +309,7 @@ class TestSubmitting:
             services.submit_application(actor=world.applicant, application=application)
         assert refusal.value.code == "closed"
 
-    def test_only_the_applicant_submits(self, world, client_for):
+    def test_it_lets_only_the_applicant_submit(self, world, client_for):
         position = open_position(world)
         application = draft_application(position, world.applicant)
         before = snapshot()
@@ -358,10 +358,10 @@ class TestEligibility:
             assert problem in found
             assert required in found
 
-    def test_the_default_level_is_b2_plus(self, world):
+    def test_it_asks_for_b2_plus_by_default(self, world):
         assert open_position(world).required_dutch_level == "B2+"
 
-    def test_the_office_sets_the_level_per_position_and_applicants_read_it(
+    def test_it_lets_the_office_set_the_level_per_position_for_applicants_to_read(
         self, world, client_for, client
     ):
         position = open_position(world)
@@ -416,7 +416,7 @@ class TestEligibility:
                 f"of the position ({position.start_date.isoformat()})."
             ]
 
-    def test_an_ineligible_application_says_every_reason_on_the_page_and_by_email(
+    def test_it_gives_every_reason_of_ineligibility_on_the_page_and_by_email(
         self, world, client_for, emails
     ):
         position = open_position(world)
@@ -440,7 +440,7 @@ class TestEligibility:
         assert late.isoformat() in message.body
         assert _events(application)[-1] == "application.ineligible"
 
-    def test_an_ineligible_applicant_can_correct_and_submit_again(self, world):
+    def test_it_lets_an_ineligible_applicant_correct_and_submit_again(self, world):
         position = open_position(world)
         application = draft_application(position, world.applicant, dutch_level="B1")
         application = services.submit_application(actor=world.applicant, application=application)
@@ -459,7 +459,7 @@ class TestAdmitting:
         application = draft_application(position, world.applicant, dutch_level="B2")
         return services.submit_application(actor=world.applicant, application=application)
 
-    def test_the_office_admits_an_ineligible_application_with_a_written_reason(
+    def test_it_lets_the_office_admit_an_ineligible_application_with_a_written_reason(
         self, world, client_for, emails
     ):
         application = self._ineligible(world)
@@ -490,7 +490,7 @@ class TestAdmitting:
         assert message.to == ["anna@example.org"]
         assert "Submitted" in message.subject
 
-    def test_nobody_else_admits_and_only_an_ineligible_one(self, world, client_for):
+    def test_it_lets_nobody_else_admit_and_only_an_ineligible_one(self, world, client_for):
         application = self._ineligible(world)
         before = snapshot()
         for person in (world.coordinator_a, world.applicant, world.university_supervisor):
@@ -510,7 +510,7 @@ class TestAdmitting:
 
 
 class TestFollowingAndWithdrawing:
-    def test_the_applicant_sees_the_status_of_each_application(self, world, client_for):
+    def test_it_shows_the_applicant_the_status_of_each_application(self, world, client_for):
         first = open_position(world, title_en="Closed-loop ventilation")
         second = open_position(world, title_en="Smart infusion pumps")
         draft = services.start_application(actor=world.applicant, position=first)
@@ -525,7 +525,7 @@ class TestFollowingAndWithdrawing:
         page = text(client_for(world.applicant).get(f"/applications/{submitted.pk}/"))
         assert "You submitted your application." in page  # the history, in plain words
 
-    def test_the_applicant_withdraws_with_an_optional_reason(self, world, client_for):
+    def test_it_lets_the_applicant_withdraw_with_an_optional_reason(self, world, client_for):
         position = open_position(world)
         application = draft_application(position, world.applicant)
         services.submit_application(actor=world.applicant, application=application)
@@ -547,7 +547,7 @@ class TestFollowingAndWithdrawing:
         assert "cannot become" in " ".join(messages_of(response))
         assert snapshot() == before
 
-    def test_nobody_else_withdraws_an_application(self, world, client_for):
+    def test_it_lets_nobody_else_withdraw_an_application(self, world, client_for):
         position = open_position(world)
         application = draft_application(position, world.applicant)
         services.submit_application(actor=world.applicant, application=application)
@@ -558,7 +558,7 @@ class TestFollowingAndWithdrawing:
 
 
 class TestConsentAndPrivacy:
-    def test_consent_is_recorded_and_can_be_withdrawn(self, world, client_for):
+    def test_it_records_consent_and_its_withdrawal(self, world, client_for):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         assert not application.keep_for_a_year
@@ -582,7 +582,7 @@ class TestConsentAndPrivacy:
             "application.consent_withdrawn",
         ]
 
-    def test_consent_can_change_after_submission_and_in_the_form(self, world):
+    def test_it_lets_consent_change_after_submission_and_in_the_form(self, world):
         position = open_position(world)
         application = draft_application(position, world.applicant, keep_for_a_year=True)
         assert application.keep_for_a_year
@@ -593,7 +593,7 @@ class TestConsentAndPrivacy:
         )
         assert not application.keep_for_a_year
 
-    def test_only_the_applicant_changes_the_consent(self, world, client_for):
+    def test_it_lets_only_the_applicant_change_the_consent(self, world, client_for):
         position = open_position(world)
         application = draft_application(position, world.applicant)
         services.submit_application(actor=world.applicant, application=application)
@@ -604,7 +604,7 @@ class TestConsentAndPrivacy:
         assert response.status_code in (302, 403)
         assert snapshot() == before
 
-    def test_the_privacy_statement_is_public(self, client):
+    def test_it_shows_the_privacy_statement_to_anyone(self, client):
         response = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
         page = text(response)
@@ -612,7 +612,7 @@ class TestConsentAndPrivacy:
         assert "one year" in page
         assert "What we keep" in page
 
-    def test_the_application_page_links_the_privacy_statement(self, world, client_for):
+    def test_it_links_the_privacy_statement_from_the_application_page(self, world, client_for):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         assert "/privacy/" in text(

@@ -54,7 +54,7 @@ def _valid_form(position) -> dict[str, str]:
 class TestApplicationForm:
     @pytest.mark.parametrize("field", TEXT_FIELDS)
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_text_is_stored_exactly_or_refused(self, world, client_for, field, value):
+    def test_it_stores_text_exactly_or_refuses_it(self, world, client_for, field, value):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
@@ -81,7 +81,7 @@ class TestApplicationForm:
             ("dutch_evidence_kind", "diploma; DROP TABLE"),
         ],
     )
-    def test_a_bad_choice_or_date_is_refused(self, world, client_for, field, value):
+    def test_it_refuses_a_bad_choice_or_date(self, world, client_for, field, value):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
@@ -98,7 +98,7 @@ class TestDocumentUpload:
         "name",
         ["../../../etc/passwd.pdf", "x" * 500 + ".pdf", "cv\x00.pdf", "   ", "C:\\cv.pdf", "cv"],
     )
-    def test_a_pdf_with_any_name_is_stored_under_a_safe_name(self, world, client_for, name):
+    def test_it_stores_a_pdf_with_any_name_under_a_safe_name(self, world, client_for, name):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         response = client_for(world.applicant).post(
@@ -112,7 +112,7 @@ class TestDocumentUpload:
             assert ".." not in application.cv.name
 
     @pytest.mark.parametrize("data", [{}, {"file": "not a file"}, {"file": ""}])
-    def test_no_file_is_refused(self, world, client_for, data):
+    def test_it_refuses_no_file(self, world, client_for, data):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
@@ -125,7 +125,7 @@ class TestDocumentUpload:
 
 class TestApplicantActions:
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_a_withdrawal_reason(self, world, client_for, value):
+    def test_it_takes_a_withdrawal_reason_whole_or_not_at_all(self, world, client_for, value):
         position = open_position(world)
         application = draft_application(position, world.applicant)
         before = snapshot()
@@ -142,7 +142,7 @@ class TestApplicantActions:
             assert snapshot() == before
 
     @pytest.mark.parametrize("value", ["", "YES", "true", "1", "\x00", "x" * 10_000])
-    def test_consent_is_given_only_by_yes(self, world, client_for, value):
+    def test_it_takes_consent_only_from_yes(self, world, client_for, value):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
@@ -153,7 +153,9 @@ class TestApplicantActions:
         assert snapshot() == before
 
     @pytest.mark.parametrize("answer", ["", "ACCEPT", "yes", "\x00", "accept ", "x" * 10_000])
-    def test_an_offer_is_answered_only_by_accept_or_decline(self, world, proc, own_client, answer):
+    def test_it_takes_only_accept_or_decline_as_an_answer_to_an_offer(
+        self, world, proc, own_client, answer
+    ):
         approved_decision(proc)
         offer = Offer.objects.get()
         anna = proc.candidates[0]
@@ -166,7 +168,7 @@ class TestApplicantActions:
         assert snapshot() == before
 
     @pytest.mark.parametrize("pk", HOSTILE_IDS)
-    def test_hostile_addresses_are_not_found(self, world, client_for, pk):
+    def test_it_does_not_find_hostile_addresses(self, world, client_for, pk):
         client = client_for(world.applicant)
         for path in (
             f"/applications/{pk}/",
@@ -192,7 +194,7 @@ class TestCommitteeForms:
             {"person": "PERSON", "side": "both"},
         ],
     )
-    def test_a_bad_member_is_refused(self, world, proc, client_for, data):
+    def test_it_refuses_a_bad_member(self, world, proc, client_for, data):
         data = {k: (str(world.coordinator_a.pk) if v == "PERSON" else v) for k, v in data.items()}
         before = snapshot()
         response = client_for(world.office).post(f"/selection/{proc.position.pk}/committee/", data)
@@ -201,7 +203,7 @@ class TestCommitteeForms:
         assert snapshot() == before
 
     @pytest.mark.parametrize("value", HOSTILE_IDS)
-    def test_removing_a_member_that_is_not_there(self, world, proc, client_for, value):
+    def test_it_does_not_remove_a_member_that_is_not_there(self, world, proc, client_for, value):
         before = snapshot()
         response = client_for(world.office).post(
             f"/selection/{proc.position.pk}/committee/", {"remove": value}
@@ -211,7 +213,7 @@ class TestCommitteeForms:
 
     @pytest.mark.parametrize("path", ["conflict", "admit"])
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_a_reason(self, world, proc, client_for, path, value):
+    def test_it_takes_a_reason_whole_or_not_at_all(self, world, proc, client_for, path, value):
         anna = proc.candidates[0]
         if path == "admit":
             Application.objects.filter(pk=anna.pk).update(status="ineligible")
@@ -239,7 +241,7 @@ class TestScoring:
     @pytest.mark.parametrize(
         "value", ["", "0", "6", "-1", "abc", "²", "٣", "3.5", "\x00", "9" * 40, " 3"]
     )
-    def test_a_score_that_is_not_one_to_five(self, world, proc, client_for, value):
+    def test_it_refuses_a_score_that_is_not_one_to_five(self, world, proc, client_for, value):
         anna = proc.candidates[0]
         stage = proc.stage()
         data = {"submit": "yes"}
@@ -257,7 +259,7 @@ class TestScoring:
             assert snapshot() == before
 
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_a_justification(self, world, proc, client_for, value):
+    def test_it_takes_a_justification_whole_or_not_at_all(self, world, proc, client_for, value):
         anna = proc.candidates[0]
         stage = proc.stage()
         data = {"submit": "yes"}
@@ -276,7 +278,7 @@ class TestScoring:
             assert snapshot() == before
 
     @pytest.mark.parametrize("pk", HOSTILE_IDS)
-    def test_a_stage_that_is_not_there(self, world, proc, client_for, pk):
+    def test_it_does_not_find_a_stage_that_is_not_there(self, world, proc, client_for, pk):
         anna = proc.candidates[0]
         response = client_for(proc.hos_member).post(
             f"/selection/candidates/{anna.pk}/stages/{pk}/score/", {"submit": "yes"}
@@ -313,7 +315,7 @@ class TestMoveForm:
             },
         ],
     )
-    def test_a_bad_move_changes_nothing(self, world, proc, client_for, emails, data):
+    def test_it_changes_nothing_for_a_bad_move(self, world, proc, client_for, emails, data):
         future = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
         data = {k: (future if v == "FUTURE" else v) for k, v in data.items()}
         data.setdefault("applications", [a.pk for a in proc.candidates])
@@ -328,14 +330,14 @@ class TestMoveForm:
         assert sent == []
 
     @pytest.mark.parametrize("status", ["", "nonsense", "\x00", "x" * 1000])
-    def test_a_bad_filter_shows_every_candidate(self, world, proc, client_for, status):
+    def test_it_shows_every_candidate_for_a_bad_filter(self, world, proc, client_for, status):
         response = client_for(proc.hos_chair).get(
             f"/selection/{proc.position.pk}/", {"status": status}
         )
         assert response.status_code == 200
         assert len(response.context["applications"]) == 3
 
-    def test_drafts_are_never_shown_even_when_asked_for(self, world, proc, client_for):
+    def test_it_never_shows_drafts_even_when_asked_for(self, world, proc, client_for):
         services.start_application(actor=fresh(world.coordinator_b), position=proc.position)
         response = client_for(proc.hos_chair).get(
             f"/selection/{proc.position.pk}/", {"status": "draft"}
@@ -361,7 +363,7 @@ class TestDecisionForms:
             {"offer_deadline": "\x00"},
         ],
     )
-    def test_a_bad_proposal_changes_nothing(self, world, proc, client_for, change):
+    def test_it_changes_nothing_for_a_bad_proposal(self, world, proc, client_for, change):
         close(world, proc.position)
         shortlisted(proc)
         anna, bram, chloe = proc.candidates
@@ -380,7 +382,7 @@ class TestDecisionForms:
         assert snapshot() == before
 
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_a_blocking_reason(self, world, proc, client_for, value):
+    def test_it_takes_a_blocking_reason_whole_or_not_at_all(self, world, proc, client_for, value):
         decision = proposed_decision(proc)
         before = snapshot()
         response = client_for(proc.hos_chair).post(
@@ -396,14 +398,14 @@ class TestDecisionForms:
             assert snapshot() == before
 
     @pytest.mark.parametrize("pk", HOSTILE_IDS)
-    def test_a_decision_that_is_not_there(self, world, proc, client_for, pk):
+    def test_it_does_not_find_a_decision_that_is_not_there(self, world, proc, client_for, pk):
         response = client_for(proc.hos_chair).post(
             f"/selection/{proc.position.pk}/decision/{pk}/", {"action": "approve"}
         )
         assert response.status_code == 404
 
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_the_reasons_given(self, world, proc, client_for, value):
+    def test_it_takes_the_reasons_given_whole_or_not_at_all(self, world, proc, client_for, value):
         bram = proc.candidates[1]
         services.reject(actor=fresh(world.office), applications=[bram], reason="No.")
         bram.refresh_from_db()
@@ -424,7 +426,7 @@ class TestDecisionForms:
 class TestApi:
     @pytest.mark.parametrize("field", TEXT_FIELDS)
     @pytest.mark.parametrize("value", [*HOSTILE_TEXT, None, 42, ["x"], {"a": 1}])
-    def test_application_text(self, world, client_for, field, value):
+    def test_it_takes_application_text_whole_or_answers_422(self, world, client_for, field, value):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
@@ -453,7 +455,9 @@ class TestApi:
             "not json",
         ],
     )
-    def test_application_fields_of_the_wrong_kind(self, world, client_for, payload):
+    def test_it_changes_nothing_for_application_fields_of_the_wrong_kind(
+        self, world, client_for, payload
+    ):
         position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
@@ -473,7 +477,7 @@ class TestApi:
         ],
     )
     @pytest.mark.parametrize("value", [*HOSTILE_TEXT, None, 7])
-    def test_reasons(self, world, proc, own_client, path, key, value):
+    def test_it_takes_reasons_whole_or_answers_422(self, world, proc, own_client, path, key, value):
         decision = proposed_decision(proc)
         anna = proc.candidates[1]
         person = anna.applicant
@@ -496,7 +500,9 @@ class TestApi:
             assert AuditEvent.objects.latest("id").reason == value.strip()
 
     @pytest.mark.parametrize("value", [*HOSTILE_TEXT, None, 3])
-    def test_score_justifications(self, world, proc, own_client, value):
+    def test_it_takes_score_justifications_whole_or_answers_422(
+        self, world, proc, own_client, value
+    ):
         anna = proc.candidates[0]
         payload = {
             "scores": [
@@ -529,7 +535,7 @@ class TestApi:
             {},
         ],
     )
-    def test_score_payloads_of_the_wrong_shape(self, world, proc, own_client, payload):
+    def test_it_refuses_score_payloads_of_the_wrong_shape(self, world, proc, own_client, payload):
         before = snapshot()
         response = api(
             own_client(proc.hos_member),
@@ -541,7 +547,7 @@ class TestApi:
         assert snapshot() == before
 
     @pytest.mark.parametrize("value", ["\x00", "x" * 501, "   ", ""])
-    def test_interview_locations(self, world, proc, own_client, value):
+    def test_it_refuses_bad_interview_locations(self, world, proc, own_client, value):
         before = snapshot()
         response = api(
             own_client(proc.hos_chair),
@@ -558,7 +564,7 @@ class TestApi:
         assert snapshot() == before
 
     @pytest.mark.parametrize("value", ["\x00", "x" * 10_001, "   "])
-    def test_decision_rationales(self, world, proc, own_client, value):
+    def test_it_refuses_bad_decision_rationales(self, world, proc, own_client, value):
         close(world, proc.position)
         shortlisted(proc)
         before = snapshot()
@@ -586,12 +592,12 @@ class TestApi:
         ],
     )
     @pytest.mark.parametrize("pk", ["abc", "-1", "999999", "1.5", "9" * 30])
-    def test_hostile_ids(self, world, proc, client_for, path, pk):
+    def test_it_answers_hostile_ids_without_an_error(self, world, proc, client_for, path, pk):
         response = api(client_for(world.office), "get", path.format(x=pk))
         assert response.status_code in (404, 422)
 
     @pytest.mark.parametrize("status", ["nonsense", "\x00", "DRAFT"])
-    def test_a_bad_candidate_filter(self, world, proc, client_for, status):
+    def test_it_refuses_a_bad_candidate_filter(self, world, proc, client_for, status):
         response = api(
             client_for(world.office),
             "get",
@@ -601,7 +607,7 @@ class TestApi:
 
 
 class TestDoubleSubmits:
-    def test_each_action_counts_once(self, world, proc, own_client, emails):
+    def test_it_counts_each_action_once(self, world, proc, own_client, emails):
         """Every form sent twice (a double click, a reload): the second changes nothing."""
         anna, bram, chloe = proc.candidates
         stage = proc.stage()
@@ -668,7 +674,7 @@ class TestDoubleSubmits:
         )
         assert AuditEvent.objects.filter(action="offer.accepted").count() == 1
 
-    def test_applying_and_submitting_twice(self, world, own_client, emails):
+    def test_it_counts_applying_and_submitting_twice_once(self, world, own_client, emails):
         position = open_position(world)
         client = own_client(world.applicant)
         client.post(f"/positions/{position.pk}/apply/")

@@ -50,7 +50,9 @@ class TestHiddenUntilYouSubmit:
         score(stage, anna, proc.uni_chair, 2, submit=False, justification=_note(proc.uni_chair))
         return proc, anna
 
-    def test_the_results_page_hides_the_others_scores_until_you_submit(self, scene, own_client):
+    def test_it_hides_the_others_scores_on_the_results_page_until_you_submit(
+        self, scene, own_client
+    ):
         proc, _anna = scene
         for member in (proc.uni_member, proc.uni_chair, proc.hos_chair):
             page = _results_page(own_client(member), proc)
@@ -61,7 +63,7 @@ class TestHiddenUntilYouSubmit:
         assert _note(proc.hos_member) in page
         assert _note(proc.uni_chair) not in page
 
-    def test_the_candidate_page_shows_only_your_own_sheet(self, scene, own_client):
+    def test_it_shows_only_your_own_sheet_on_the_candidate_page(self, scene, own_client):
         proc, anna = scene
         page = text(own_client(proc.uni_member).get(f"/selection/candidates/{anna.pk}/"))
         assert SECRET not in page
@@ -72,7 +74,7 @@ class TestHiddenUntilYouSubmit:
         assert _note(proc.hos_member) in page
         assert _note(proc.uni_chair) not in page
 
-    def test_the_api_hides_the_others_scores_until_you_submit(self, scene, own_client):
+    def test_it_hides_the_others_scores_in_the_api_until_you_submit(self, scene, own_client):
         proc, anna = scene
         for member in (proc.uni_member, proc.uni_chair, proc.hos_chair):
             row = _api_results(own_client(member), proc)[anna.pk]
@@ -87,7 +89,7 @@ class TestHiddenUntilYouSubmit:
         assert {v["member"] for v in values} == {"Dirk Doctor"}
         assert SECRET not in str(_api_results(own_client(proc.uni_member), proc))
 
-    def test_the_office_sees_nothing_until_everyone_has_scored(self, scene, own_client):
+    def test_it_shows_the_office_nothing_until_everyone_has_scored(self, scene, own_client):
         proc, anna = scene
         office = own_client(proc.world.office)
         assert SECRET not in _results_page(office, proc)
@@ -104,7 +106,7 @@ class TestHiddenUntilYouSubmit:
         assert row["visible"] is True
         assert row["rank"] == 1
 
-    def test_a_sheet_of_another_candidate_does_not_unlock_this_one(self, scene, own_client):
+    def test_it_does_not_unlock_a_candidate_by_a_sheet_of_another(self, scene, own_client):
         proc, anna = scene
         bram = proc.candidates[1]
         score(proc.stage(), bram, proc.uni_member, 3)
@@ -112,7 +114,7 @@ class TestHiddenUntilYouSubmit:
         assert rows[anna.pk]["visible"] is False
         assert rows[bram.pk]["visible"] is True
 
-    def test_a_sheet_of_the_screening_does_not_unlock_the_interview(self, world, proc):
+    def test_it_does_not_unlock_the_interview_by_a_sheet_of_the_screening(self, world, proc):
         anna = proc.candidates[0]
         score(proc.stage(), anna, proc.hos_member, 4)
         score(proc.stage(), anna, proc.uni_member, 4)
@@ -134,7 +136,7 @@ class TestHiddenUntilYouSubmit:
         ]
         assert row.visible
 
-    def test_no_email_carries_a_score(self, world, proc, emails, own_client):
+    def test_it_sends_no_score_by_email(self, world, proc, emails, own_client):
         stage = proc.stage()
         with emails() as sent:
             for member in proc.members:
@@ -158,7 +160,7 @@ def _tomorrow() -> dt.datetime:
 
 
 class TestSubmitting:
-    def test_submitting_needs_every_criterion_with_a_justification(self, world, proc):
+    def test_it_needs_every_criterion_with_a_justification_to_submit(self, world, proc):
         anna = proc.candidates[0]
         stage = proc.stage()
         criteria = list(stage.criteria.all())
@@ -196,7 +198,7 @@ class TestSubmitting:
         assert sheet.scores.get().value == 2
 
     @pytest.mark.parametrize("value", [0, 6, -1, 100])
-    def test_a_score_is_from_one_to_five(self, world, proc, value):
+    def test_it_takes_a_score_from_one_to_five(self, world, proc, value):
         stage = proc.stage()
         before = snapshot()
         with pytest.raises(ValidationError):
@@ -209,7 +211,7 @@ class TestSubmitting:
             )
         assert snapshot() == before
 
-    def test_a_submitted_sheet_is_final(self, world, proc, client_for):
+    def test_it_keeps_a_submitted_sheet_final(self, world, proc, client_for):
         anna = proc.candidates[0]
         stage = proc.stage()
         sheet = score(stage, anna, proc.hos_member, 4)
@@ -225,7 +227,7 @@ class TestSubmitting:
         assert snapshot() == before
         assert {s.value for s in ScoreSheet.objects.get(pk=sheet.pk).scores.all()} == {4}
 
-    def test_the_page_names_what_is_missing(self, world, proc, client_for):
+    def test_it_names_what_is_missing_on_the_page(self, world, proc, client_for):
         anna = proc.candidates[0]
         stage = proc.stage()
         before = snapshot()
@@ -236,7 +238,7 @@ class TestSubmitting:
         assert "Justify every score in writing." in " ".join(messages_of(response))
         assert snapshot() == before
 
-    def test_the_page_saves_a_draft_and_then_submits(self, world, proc, client_for):
+    def test_it_saves_a_draft_and_then_submits_on_the_page(self, world, proc, client_for):
         anna = proc.candidates[0]
         stage = proc.stage()
         client = client_for(proc.hos_member)
@@ -259,14 +261,14 @@ class TestSubmitting:
         assert sorted(s.value for s in sheet.scores.all()) == [4] * 5
 
     @pytest.mark.parametrize("who", ["coordinator_a", "office", "trainee_a"])
-    def test_only_members_score(self, world, proc, who):
+    def test_it_lets_only_members_score(self, world, proc, who):
         stage = proc.stage()
         before = snapshot()
         with pytest.raises(ActionRefused):
             score(stage, proc.candidates[0], getattr(world, who))
         assert snapshot() == before
 
-    def test_a_candidate_is_scored_only_in_their_stage(self, world, proc):
+    def test_it_scores_a_candidate_only_in_their_stage(self, world, proc):
         anna = proc.candidates[0]
         with pytest.raises(ActionRefused) as refusal:
             score(proc.stage("interview"), anna, proc.hos_member)
@@ -319,7 +321,7 @@ class TestSideBySide:
         assert (clinical.spread, clinical.average, clinical.disagreement) == (0, 3, False)
         assert {n for n, _v, _j in design.values} == {m.full_name for m in proc.members}
 
-    def test_the_threshold_is_the_stages(self, scored):
+    def test_it_takes_the_threshold_of_the_stage(self, scored):
         proc = scored
         stage = proc.stage()
         stage.disagreement_threshold = 3
@@ -330,7 +332,7 @@ class TestSideBySide:
         ]
         assert not any(c.disagreement for c in result.criteria)
 
-    def test_the_page_and_the_api_show_it_all(self, scored, own_client):
+    def test_it_shows_it_all_on_the_page_and_in_the_api(self, scored, own_client):
         proc = scored
         anna, bram, chloe = proc.candidates
         client = own_client(proc.uni_member)

@@ -30,7 +30,7 @@ def _add(world, position, person, side, chair=False):
 
 
 class TestAssigning:
-    def test_the_office_assigns_the_committee_on_its_page(self, world, client_for, emails):
+    def test_it_lets_the_office_assign_the_committee_on_its_page(self, world, client_for, emails):
         position = open_position(world)
         client = client_for(world.office)
         page = text(client.get(f"/selection/{position.pk}/committee/"))
@@ -83,7 +83,7 @@ class TestAssigning:
         _add(world, position, uni, Side.UNIVERSITY, chair=True)
         assert services.committee_problems(position) == []
 
-    def test_the_procedure_page_shows_what_is_missing(self, world, client_for):
+    def test_it_shows_what_is_missing_on_the_procedure_page(self, world, client_for):
         position = open_position(world)
         _add(world, position, world.doctor_a, Side.HOSPITAL, chair=True)
         page = text(client_for(world.office).get(f"/selection/{position.pk}/"))
@@ -100,7 +100,7 @@ class TestAssigning:
             ("applicant", Side.HOSPITAL),  # no role at all
         ],
     )
-    def test_members_hold_a_role_at_their_side(self, world, who, side):
+    def test_it_wants_members_to_hold_a_role_at_their_side(self, world, who, side):
         position = open_position(world)
         before = snapshot()
         with pytest.raises(ValidationError) as error:
@@ -108,7 +108,7 @@ class TestAssigning:
         assert "person" in error.value.message_dict
         assert snapshot() == before
 
-    def test_an_ended_role_does_not_count(self, world):
+    def test_it_does_not_count_an_ended_role(self, world):
         position = open_position(world)
         Role.objects.filter(user=world.doctor_a).update(
             starts_on=timezone.localdate() - dt.timedelta(days=400),
@@ -117,7 +117,7 @@ class TestAssigning:
         with pytest.raises(ValidationError):
             _add(world, position, world.doctor_a, Side.HOSPITAL)
 
-    def test_the_page_refuses_someone_of_another_organisation(self, world, client_for):
+    def test_it_refuses_someone_of_another_organisation_on_the_page(self, world, client_for):
         position = open_position(world)
         before = snapshot()
         response = client_for(world.office).post(
@@ -133,7 +133,7 @@ class TestAssigning:
         assert "person" in response.context["form"].errors
         assert snapshot() == before
 
-    def test_a_person_sits_once_and_each_side_has_one_chair(self, world):
+    def test_it_seats_a_person_once_and_one_chair_per_side(self, world):
         position = open_position(world)
         _add(world, position, world.supervisor_a, Side.HOSPITAL, chair=True)
         with pytest.raises(ActionRefused) as refusal:
@@ -145,7 +145,7 @@ class TestAssigning:
         assert position.committee.count() == 1
 
     @pytest.mark.parametrize("who", ["coordinator_a", "supervisor_a", "applicant", "board_member"])
-    def test_only_the_office_assigns(self, world, client_for, who):
+    def test_it_lets_only_the_office_assign(self, world, client_for, who):
         position = open_position(world)
         _add(world, position, world.supervisor_a, Side.HOSPITAL, chair=True)
         before = snapshot()
@@ -164,7 +164,7 @@ class TestAssigning:
             )
         assert snapshot() == before
 
-    def test_a_member_is_removed_until_they_have_submitted_scores(self, world, proc, client_for):
+    def test_it_removes_a_member_until_they_have_submitted_scores(self, world, proc, client_for):
         client = client_for(world.office)
         member = CommitteeMember.objects.get(position=proc.position, user=proc.hos_member)
         score(proc.stage(), proc.candidates[0], proc.hos_member, submit=False)
@@ -184,7 +184,9 @@ class TestAssigning:
 
 
 class TestConflictOfInterest:
-    def test_a_conflicted_member_does_not_score_that_candidate(self, world, proc, client_for):
+    def test_it_keeps_a_conflicted_member_from_scoring_that_candidate(
+        self, world, proc, client_for
+    ):
         anna, bram = proc.candidates[:2]
         stage = proc.stage()
         score(stage, anna, proc.hos_member, submit=False)  # a draft, dropped on declaring
@@ -218,7 +220,7 @@ class TestConflictOfInterest:
         event = AuditEvent.objects.get(action="committee.conflict_declared")
         assert event.reason == "She is my niece."
 
-    def test_a_candidate_is_complete_without_the_conflicted_member(self, world, proc):
+    def test_it_completes_a_candidate_without_the_conflicted_member(self, world, proc):
         anna = proc.candidates[0]
         services.declare_conflict(
             actor=fresh(proc.uni_member), application=anna, reason="Former student."
@@ -235,7 +237,7 @@ class TestConflictOfInterest:
         assert not mine.visible
         assert mine.criteria == []
 
-    def test_a_conflict_needs_a_reason_a_seat_and_no_submitted_scores(self, world, proc):
+    def test_it_needs_a_reason_a_seat_and_no_submitted_scores_for_a_conflict(self, world, proc):
         anna = proc.candidates[0]
         before = snapshot()
         with pytest.raises(ActionRefused) as refusal:
@@ -255,7 +257,7 @@ class TestConflictOfInterest:
         assert refusal.value.code == "already_scored"
         assert snapshot() == before
 
-    def test_declaring_twice_keeps_one_conflict(self, world, proc):
+    def test_it_keeps_one_conflict_when_declared_twice(self, world, proc):
         anna = proc.candidates[0]
         for _ in range(2):
             services.declare_conflict(
@@ -264,7 +266,7 @@ class TestConflictOfInterest:
         assert ConflictOfInterest.objects.count() == 1
         assert AuditEvent.objects.filter(action="committee.conflict_declared").count() == 1
 
-    def test_the_conflict_page_needs_a_reason(self, world, proc, client_for):
+    def test_it_needs_a_reason_on_the_conflict_page(self, world, proc, client_for):
         anna = proc.candidates[0]
         before = snapshot()
         response = client_for(proc.hos_member).post(

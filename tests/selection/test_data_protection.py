@@ -171,13 +171,13 @@ class TestTiming:
         assert _run(ended_at + dt.timedelta(days=365)) == 1
         assert Application.objects.get(pk=chloe.pk).data_deleted_at is not None
 
-    def test_consent_withdrawn_means_four_weeks_again(self, ended):
+    def test_it_waits_four_weeks_again_once_consent_is_withdrawn(self, ended):
         proc, ended_at, _dora = ended
         chloe = proc.candidates[2]
         services.set_consent(actor=fresh(chloe.applicant), application=chloe, keep_for_a_year=False)
         assert _run(ended_at + 4 * WEEK) == 2
 
-    def test_the_hired_candidate_is_never_touched(self, ended):
+    def test_it_never_touches_the_hired_candidate(self, ended):
         proc, ended_at, _dora = ended
         anna = proc.candidates[0]
         before = Application.objects.filter(pk=anna.pk).values().get()
@@ -187,12 +187,12 @@ class TestTiming:
         assert all(os.path.exists(path) for path in files)
         assert User.objects.get(pk=anna.applicant_id).is_active
 
-    def test_a_procedure_still_running_is_not_touched(self, ended):
+    def test_it_does_not_touch_a_procedure_still_running(self, ended):
         _proc, ended_at, dora = ended
         _run(ended_at + dt.timedelta(days=800))
         assert Application.objects.get(pk=dora.pk).data_deleted_at is None
 
-    def test_a_cancelled_position_ends_the_procedure_too(self, world):
+    def test_it_ends_the_procedure_of_a_cancelled_position_too(self, world):
         start = _soon()
         with time_machine.travel(start, tick=False):
             proc = procedure_for(world, candidates=2)
@@ -211,7 +211,7 @@ class TestTiming:
 
 
 class TestWhatIsDeleted:
-    def test_the_documents_and_personal_details_are_gone(self, ended):
+    def test_it_deletes_the_documents_and_personal_details(self, ended):
         proc, ended_at, _dora = ended
         bram = proc.candidates[1]
         files = _files(bram)
@@ -231,7 +231,7 @@ class TestWhatIsDeleted:
         assert "bram" not in person.email
         assert person.full_name == "Deleted applicant"
 
-    def test_no_trace_of_the_data_remains_anywhere(self, ended):
+    def test_it_leaves_no_trace_of_the_data_anywhere(self, ended):
         _proc, ended_at, _dora = ended
         dump = everything_in_the_database()
         markers = [*BRAM.values(), "Bram Bakker", "bram.bakker@example.net", "Bram's thesis"]
@@ -243,7 +243,7 @@ class TestWhatIsDeleted:
         for marker in markers:
             assert marker not in dump, marker
 
-    def test_the_trail_keeps_that_it_happened_and_not_the_data(self, ended):
+    def test_it_keeps_that_it_happened_in_the_trail_and_not_the_data(self, ended):
         proc, ended_at, _dora = ended
         bram = proc.candidates[1]
         before = list(AuditEvent.objects.order_by("id").values_list("id", "action", "occurred_at"))
@@ -257,7 +257,7 @@ class TestWhatIsDeleted:
         assert event.actor is None
         assert (event.reason, event.data) == ("", {})
 
-    def test_nothing_else_is_deleted(self, ended):
+    def test_it_deletes_nothing_else(self, ended):
         proc, ended_at, _dora = ended
         _anna, bram, _chloe = proc.candidates
         others = list(Application.objects.exclude(pk=bram.pk).order_by("pk").values())
@@ -273,7 +273,7 @@ class TestWhatIsDeleted:
         assert ConflictOfInterest.objects.filter(application=bram).exists()
         assert ReasonRequest.objects.filter(application=bram).exists()
 
-    def test_an_applicant_with_another_application_keeps_the_account(self, ended, world):
+    def test_it_keeps_the_account_of_an_applicant_with_another_application(self, ended, world):
         proc, ended_at, _dora = ended
         bram = proc.candidates[1]
         other = open_position(world)
@@ -287,7 +287,7 @@ class TestWhatIsDeleted:
         for marker in BRAM.values():
             assert marker not in dump, marker
 
-    def test_the_committee_still_sees_the_numbers(self, ended, own_client):
+    def test_it_keeps_the_numbers_for_the_committee(self, ended, own_client):
         proc, ended_at, _dora = ended
         bram = proc.candidates[1]
         _run(ended_at + 4 * WEEK)

@@ -39,7 +39,7 @@ def _deadline(days: int = 14) -> str:
 
 
 class TestProposing:
-    def test_a_member_proposes_on_the_decision_page_and_the_chairs_are_asked(
+    def test_it_lets_a_member_propose_on_the_decision_page_and_asks_the_chairs(
         self, world, proc, own_client, emails
     ):
         anna, bram, chloe = _ready(proc).candidates
@@ -73,7 +73,7 @@ class TestProposing:
         assert not Offer.objects.exists()
         assert Application.objects.get(pk=bram.pk).status == ApplicationStatus.SHORTLISTED
 
-    def test_the_page_ranks_the_ticked_reserves_as_the_committee_scored_them(
+    def test_it_ranks_the_ticked_reserves_as_the_committee_scored_them(
         self, world, proc, own_client
     ):
         anna, bram, chloe = _ready(proc).candidates
@@ -92,12 +92,12 @@ class TestProposing:
         )
         assert Decision.objects.get().reserves == [anna.pk, chloe.pk]
 
-    def test_the_reserves_keep_their_rank(self, world, proc):
+    def test_it_keeps_the_rank_of_the_reserves(self, world, proc):
         anna, bram, chloe = _ready(proc).candidates
         decision = proposed_decision(proc, candidate=anna, reserves=[chloe, bram])
         assert decision.reserves == [chloe.pk, bram.pk]
 
-    def test_a_decision_waits_for_the_applications_to_close(self, world, proc):
+    def test_it_waits_for_the_applications_to_close_before_a_decision(self, world, proc):
         shortlisted(proc)
         proc.refresh()
         before = snapshot()
@@ -153,7 +153,7 @@ class TestProposing:
         assert field in raised.value.message_dict
         assert snapshot() == before
 
-    def test_one_decision_at_a_time(self, world, proc):
+    def test_it_takes_one_decision_at_a_time(self, world, proc):
         proposed_decision(proc)
         before = snapshot()
         with pytest.raises(ActionRefused) as refusal:
@@ -161,7 +161,7 @@ class TestProposing:
         assert refusal.value.code == "duplicate"
         assert snapshot() == before
 
-    def test_a_committee_without_both_chairs_cannot_decide(self, world, proc):
+    def test_it_lets_no_committee_without_both_chairs_decide(self, world, proc):
         from qme.selection.models import CommitteeMember
 
         _ready(proc)
@@ -173,7 +173,7 @@ class TestProposing:
         assert refusal.value.code == "committee_incomplete"
 
     @pytest.mark.parametrize("who", ["office", "coordinator_a", "applicant"])
-    def test_only_members_propose(self, world, proc, who):
+    def test_it_lets_only_members_propose(self, world, proc, who):
         _ready(proc)
         before = snapshot()
         with pytest.raises(PermissionDenied):
@@ -189,7 +189,7 @@ class TestProposing:
 
 
 class TestApproving:
-    def test_the_offer_goes_out_only_when_both_chairs_approved(
+    def test_it_sends_the_offer_only_when_both_chairs_approved(
         self, world, proc, own_client, emails
     ):
         decision = proposed_decision(proc)
@@ -242,7 +242,7 @@ class TestApproving:
         ]
         assert AuditEvent.objects.filter(action="offer.made", target_id=str(anna.pk)).exists()
 
-    def test_the_hospital_chair_may_approve_first(self, world, proc):
+    def test_it_lets_the_hospital_chair_approve_first(self, world, proc):
         decision = proposed_decision(proc)
         services.approve_decision(actor=fresh(proc.hos_chair), decision=decision)
         assert not Offer.objects.exists()
@@ -250,7 +250,7 @@ class TestApproving:
         assert decision.status == DecisionStatus.APPROVED
         assert Offer.objects.count() == 1
 
-    def test_a_chair_approves_once(self, world, proc, own_client):
+    def test_it_lets_a_chair_approve_once(self, world, proc, own_client):
         decision = proposed_decision(proc)
         services.approve_decision(actor=fresh(proc.uni_chair), decision=decision)
         before = snapshot()
@@ -265,7 +265,7 @@ class TestApproving:
         assert "You have already approved." in messages_of(response)
         assert snapshot() == before
 
-    def test_an_approved_decision_is_not_approved_again(self, world, proc):
+    def test_it_does_not_approve_an_approved_decision_again(self, world, proc):
         from .factories import approved_decision
 
         decision = approved_decision(proc)
@@ -277,7 +277,7 @@ class TestApproving:
         assert snapshot() == before
 
     @pytest.mark.parametrize("who", ["uni_member", "hos_member", "office"])
-    def test_neither_members_nor_the_office_approve(self, world, proc, who, own_client):
+    def test_it_lets_neither_members_nor_the_office_approve(self, world, proc, who, own_client):
         decision = proposed_decision(proc)
         person = getattr(proc, who, None) or getattr(world, who)
         before = snapshot()
@@ -295,7 +295,7 @@ class TestApproving:
         page = text(own_client(person).get(f"/selection/{proc.position.pk}/decision/"))
         assert 'value="approve"' not in page
 
-    def test_the_approve_button_is_for_the_chairs(self, world, proc, own_client):
+    def test_it_shows_the_approve_button_to_the_chairs(self, world, proc, own_client):
         proposed_decision(proc)
         page = text(own_client(proc.uni_chair).get(f"/selection/{proc.position.pk}/decision/"))
         assert 'value="approve"' in page
@@ -303,7 +303,7 @@ class TestApproving:
 
 
 class TestBlocking:
-    def test_either_chair_blocks_with_a_reason(self, world, proc, own_client, emails):
+    def test_it_lets_either_chair_block_with_a_reason(self, world, proc, own_client, emails):
         decision = proposed_decision(proc)
         services.approve_decision(actor=fresh(proc.uni_chair), decision=decision)
         client = own_client(proc.hos_chair)
@@ -353,14 +353,14 @@ class TestBlocking:
         page = text(own_client(proc.uni_member).get(f"/selection/{proc.position.pk}/decision/"))
         assert "Her Dutch was not yet good enough in the interview." in page
 
-    def test_the_university_chair_blocks_too(self, world, proc):
+    def test_it_lets_the_university_chair_block_too(self, world, proc):
         decision = proposed_decision(proc)
         decision = services.block_decision(
             actor=fresh(proc.uni_chair), decision=decision, reason="Too early to decide."
         )
         assert decision.status == DecisionStatus.BLOCKED
 
-    def test_an_unknown_action_changes_nothing(self, world, proc, own_client):
+    def test_it_changes_nothing_for_an_unknown_action(self, world, proc, own_client):
         decision = proposed_decision(proc)
         before = snapshot()
         response = own_client(proc.uni_chair).post(

@@ -81,7 +81,7 @@ def _unescape(value: str) -> str:
 
 
 class TestShortlisting:
-    def test_the_committee_shortlists_many_at_once(self, world, proc, own_client, emails):
+    def test_it_lets_the_committee_shortlist_many_at_once(self, world, proc, own_client, emails):
         anna, bram, _chloe = proc.candidates
         with emails() as sent:
             response = _move(own_client(proc.hos_member), proc, "shortlist", [anna, bram])
@@ -93,12 +93,12 @@ class TestShortlisting:
         assert sorted(int(e.target_id) for e in events) == sorted([anna.pk, bram.pk])
         assert {e.actor for e in events} == {proc.hos_member}
 
-    def test_the_office_shortlists_one(self, world, proc, own_client):
+    def test_it_lets_the_office_shortlist_one(self, world, proc, own_client):
         response = _move(own_client(world.office), proc, "shortlist", [proc.candidates[2]])
         assert "The candidates have been shortlisted." in messages_of(response)
         assert _statuses(proc) == ["submitted", "submitted", "shortlisted"]
 
-    def test_one_candidate_in_the_wrong_state_stops_the_whole_move(
+    def test_it_stops_the_whole_move_for_one_candidate_in_the_wrong_state(
         self, world, proc, own_client, emails
     ):
         anna, bram, chloe = proc.candidates
@@ -112,7 +112,7 @@ class TestShortlisting:
 
 
 class TestInterviews:
-    def test_the_invitation_carries_a_calendar_invitation_at_the_right_time(
+    def test_it_attaches_a_calendar_invitation_at_the_right_time(
         self, world, proc, own_client, emails
     ):
         anna, bram, _chloe = proc.candidates
@@ -168,7 +168,7 @@ class TestInterviews:
             uids.add(event["UID"])
         assert len(uids) == 2  # each candidate their own event
 
-    def test_special_characters_are_escaped_in_the_calendar(self, world, proc, emails):
+    def test_it_escapes_special_characters_in_the_calendar(self, world, proc, emails):
         anna = proc.candidates[0]
         starts = timezone.now() + dt.timedelta(days=3)
         location = "Room 2; building C, floor 3\\4\r\nATTENDEE:mailto:x@example.org"
@@ -186,7 +186,7 @@ class TestInterviews:
         assert "ATTENDEE" not in event
         assert _unescape(event["LOCATION"]) == location.replace("\r\n", "\n")
 
-    def test_the_organisers_name_is_a_quoted_parameter(self, world):
+    def test_it_quotes_the_organisers_name(self, world):
         interview = Interview(
             starts_at=timezone.now() + dt.timedelta(days=1),
             duration_minutes=30,
@@ -222,7 +222,7 @@ class TestInterviews:
         assert field in error.value.message_dict
         assert snapshot() == before
 
-    def test_the_page_asks_for_the_date_and_the_place(self, world, proc, own_client):
+    def test_it_asks_for_the_date_and_the_place_on_the_page(self, world, proc, own_client):
         before = snapshot()
         response = _move(own_client(proc.hos_chair), proc, "interview", proc.candidates[:1])
         said = " ".join(messages_of(response))
@@ -230,7 +230,7 @@ class TestInterviews:
         assert "Give the place or the video link." in said
         assert snapshot() == before
 
-    def test_a_rejected_candidate_is_not_invited(self, world, proc, emails):
+    def test_it_does_not_invite_a_rejected_candidate(self, world, proc, emails):
         anna, bram, _ = proc.candidates
         services.reject(actor=fresh(world.office), applications=[anna], reason="Too junior.")
         before = snapshot()
@@ -248,7 +248,7 @@ class TestInterviews:
 
 
 class TestRejecting:
-    def test_the_committee_rejects_many_with_a_reason(self, world, proc, own_client, emails):
+    def test_it_lets_the_committee_reject_many_with_a_reason(self, world, proc, own_client, emails):
         _anna, bram, chloe = proc.candidates
         with emails() as sent:
             response = _move(
@@ -275,7 +275,7 @@ class TestRejecting:
             "Less design experience than the shortlisted candidates."
         }
 
-    def test_a_rejection_needs_a_reason(self, world, proc, own_client):
+    def test_it_needs_a_reason_to_reject(self, world, proc, own_client):
         before = snapshot()
         response = _move(own_client(proc.uni_member), proc, "reject", proc.candidates, reason=" ")
         assert "Give the reason for the rejection." in " ".join(messages_of(response))
@@ -285,7 +285,7 @@ class TestRejecting:
         assert snapshot() == before
 
     @pytest.mark.parametrize("first", ["rejected", "withdrawn"])
-    def test_a_closed_application_is_not_moved_again(self, world, proc, first):
+    def test_it_does_not_move_a_closed_application_again(self, world, proc, first):
         anna = proc.candidates[0]
         if first == "rejected":
             services.reject(actor=fresh(world.office), applications=[anna], reason="No.")
@@ -304,7 +304,7 @@ class TestRejecting:
 
 class TestWhoMoves:
     @pytest.mark.parametrize("who", ["coordinator_a", "coordinator_b", "applicant", "trainee_a"])
-    def test_people_outside_the_committee_do_not_move_candidates(
+    def test_it_lets_no_one_outside_the_committee_move_candidates(
         self, world, proc, own_client, who
     ):
         before = snapshot()
@@ -317,7 +317,9 @@ class TestWhoMoves:
             services.shortlist(actor=fresh(getattr(world, who)), applications=proc.candidates)
         assert snapshot() == before
 
-    def test_a_member_of_another_committee_moves_none_of_these(self, world, proc, own_client):
+    def test_it_lets_a_member_of_another_committee_move_none_of_these(
+        self, world, proc, own_client
+    ):
         other = procedure_for(world, candidates=1, hospital=world.hospital_b)
         outsider = other.hos_member
         before = snapshot()
@@ -332,7 +334,7 @@ class TestWhoMoves:
             )
         assert snapshot() == before
 
-    def test_drafts_are_not_candidates(self, world, proc, own_client):
+    def test_it_does_not_treat_drafts_as_candidates(self, world, proc, own_client):
         someone = person_with_role("trainee", world.hospital_b)
         draft = services.start_application(actor=someone, position=proc.position)
         response = own_client(proc.hos_member).get(f"/selection/{proc.position.pk}/")

@@ -41,7 +41,7 @@ def offered(world, proc):
 
 
 class TestAccepting:
-    def test_the_candidate_accepts_and_becomes_a_trainee(self, world, offered, own_client, emails):
+    def test_it_makes_the_accepting_candidate_a_trainee(self, world, offered, own_client, emails):
         proc, _decision, offer, dora, eva = offered
         anna, bram, chloe = proc.candidates
         client = own_client(anna.applicant)
@@ -94,7 +94,7 @@ class TestAccepting:
         actions = set(AuditEvent.objects.values_list("action", flat=True))
         assert {"offer.accepted", "position.filled"} <= actions
 
-    def test_the_new_trainee_finds_their_home_page(self, world, offered, own_client):
+    def test_it_shows_the_new_trainee_their_home_page(self, world, offered, own_client):
         proc, _decision, offer, *_ = offered
         anna = proc.candidates[0]
         client = own_client(anna.applicant)
@@ -104,7 +104,7 @@ class TestAccepting:
         traineeship = Traineeship.objects.get()
         assert f"/training/{traineeship.pk}/" in text(response)
 
-    def test_an_offer_is_answered_once(self, world, offered, own_client):
+    def test_it_takes_one_answer_to_an_offer(self, world, offered, own_client):
         proc, _decision, offer, *_ = offered
         anna = proc.candidates[0]
         services.respond_to_offer(actor=fresh(anna.applicant), offer=offer, accept=True)
@@ -120,7 +120,7 @@ class TestAccepting:
         assert snapshot() == before
         assert Traineeship.objects.count() == 1
 
-    def test_nobody_else_answers_the_offer(self, world, offered, own_client):
+    def test_it_lets_nobody_else_answer_the_offer(self, world, offered, own_client):
         proc, _decision, offer, *_ = offered
         bram = proc.candidates[1]
         before = snapshot()
@@ -139,7 +139,7 @@ class TestAccepting:
 
 
 class TestDecliningAndReserves:
-    def test_after_a_decline_the_next_reserve_is_offered(self, world, offered, own_client, emails):
+    def test_it_offers_the_next_reserve_after_a_decline(self, world, offered, own_client, emails):
         proc, decision, offer, *_ = offered
         anna, bram, _chloe = proc.candidates
         with emails() as sent:
@@ -165,7 +165,7 @@ class TestDecliningAndReserves:
         assert [m.to for m in sent] == [[bram.applicant.email]]
         assert second.deadline >= timezone.localdate() + dt.timedelta(days=3)
 
-    def test_a_reserve_who_left_is_skipped_and_then_none_are_left(self, world, offered):
+    def test_it_skips_a_reserve_who_left_until_none_are_left(self, world, offered):
         proc, decision, offer, *_ = offered
         anna, bram, chloe = proc.candidates
         services.respond_to_offer(actor=fresh(anna.applicant), offer=offer, accept=False)
@@ -179,7 +179,7 @@ class TestDecliningAndReserves:
         assert refusal.value.code == "no_reserve"
         assert snapshot() == before
 
-    def test_the_next_reserve_waits_while_an_offer_is_open(self, world, offered):
+    def test_it_keeps_the_next_reserve_waiting_while_an_offer_is_open(self, world, offered):
         proc, decision, _offer, *_ = offered
         before = snapshot()
         with pytest.raises(ActionRefused) as refusal:
@@ -188,7 +188,7 @@ class TestDecliningAndReserves:
         assert snapshot() == before
 
     @pytest.mark.parametrize("who", ["uni_member", "hos_member"])
-    def test_only_a_chair_or_the_office_offers_the_next_reserve(self, world, offered, who):
+    def test_it_lets_only_a_chair_or_the_office_offer_the_next_reserve(self, world, offered, who):
         proc, decision, offer, *_ = offered
         services.respond_to_offer(
             actor=fresh(proc.candidates[0].applicant), offer=offer, accept=False
@@ -198,7 +198,7 @@ class TestDecliningAndReserves:
             services.offer_next_reserve(actor=fresh(getattr(proc, who)), decision=decision)
         assert snapshot() == before
 
-    def test_withdrawing_while_offered_declines_the_offer(self, world, offered):
+    def test_it_declines_the_offer_of_a_candidate_who_withdraws(self, world, offered):
         proc, decision, offer, *_ = offered
         anna = proc.candidates[0]
         services.withdraw_application(actor=fresh(anna.applicant), application=anna)
@@ -208,7 +208,7 @@ class TestDecliningAndReserves:
 
 
 class TestDeadline:
-    def test_an_answer_after_the_deadline_is_refused_and_the_offer_expires(
+    def test_it_refuses_an_answer_after_the_deadline_and_expires_the_offer(
         self, world, offered, own_client
     ):
         proc, decision, offer, *_ = offered
@@ -235,7 +235,7 @@ class TestDeadline:
         nxt = services.offer_next_reserve(actor=fresh(world.office), decision=decision)
         assert nxt.application == proc.candidates[1]
 
-    def test_accepting_on_the_last_day_works(self, world, offered):
+    def test_it_accepts_on_the_last_day(self, world, offered):
         proc, _decision, offer, *_ = offered
         last = dt.datetime.combine(offer.deadline, dt.time(22, 30))
         with time_machine.travel(last.replace(tzinfo=timezone.get_current_timezone())):
@@ -246,7 +246,7 @@ class TestDeadline:
 
 
 class TestReasons:
-    def test_a_rejected_candidate_asks_and_a_chair_answers(
+    def test_it_lets_a_rejected_candidate_ask_and_a_chair_answer(
         self, world, offered, own_client, emails
     ):
         proc, _decision, offer, *_ = offered
@@ -289,7 +289,7 @@ class TestReasons:
             services.answer_reasons(actor=fresh(world.office), request=request, answer="More.")
         assert refusal.value.code == "already_answered"
 
-    def test_the_office_answers_too(self, world, proc):
+    def test_it_lets_the_office_answer_too(self, world, proc):
         bram = proc.candidates[1]
         services.reject(actor=fresh(world.office), applications=[bram], reason="Too junior.")
         bram.refresh_from_db()
@@ -300,7 +300,7 @@ class TestReasons:
         assert request.answered_by == world.office
 
     @pytest.mark.parametrize("who", ["hos_member", "uni_member"])
-    def test_members_who_do_not_chair_do_not_answer(self, world, proc, who, own_client):
+    def test_it_lets_no_member_who_does_not_chair_answer(self, world, proc, who, own_client):
         bram = proc.candidates[1]
         services.reject(actor=fresh(world.office), applications=[bram], reason="Too junior.")
         bram.refresh_from_db()
@@ -314,7 +314,7 @@ class TestReasons:
         assert response.status_code == 403
         assert snapshot() == before
 
-    def test_reasons_are_asked_once_a_decision_is_made(self, world, proc):
+    def test_it_takes_questions_for_reasons_once_a_decision_is_made(self, world, proc):
         anna = proc.candidates[0]
         before = snapshot()
         with pytest.raises(ActionRefused) as refusal:
@@ -324,7 +324,7 @@ class TestReasons:
             services.ask_reasons(actor=fresh(world.office), application=anna)
         assert snapshot() == before
 
-    def test_an_empty_answer_is_refused(self, world, proc):
+    def test_it_refuses_an_empty_answer(self, world, proc):
         bram = proc.candidates[1]
         services.reject(actor=fresh(world.office), applications=[bram], reason="No.")
         bram.refresh_from_db()

@@ -86,7 +86,7 @@ def grow(world):
         ("uni_chair", "decision", 18),
     ],
 )
-def test_a_procedures_pages_cost_the_same_with_thirty_candidates(
+def test_it_shows_a_procedures_pages_in_the_same_queries_with_thirty_candidates(
     world, grow, own_client, who, page, most
 ):
     proc = grow(FEW)
@@ -104,7 +104,7 @@ def test_a_procedures_pages_cost_the_same_with_thirty_candidates(
     assert many <= most
 
 
-def test_the_candidate_list_api_costs_the_same_with_thirty(world, grow, own_client):
+def test_it_lists_candidates_in_the_api_in_the_same_queries_with_thirty(world, grow, own_client):
     proc = grow(FEW)
     client = own_client(proc.hos_member)
     path = f"selection/{proc.position.pk}/candidates?limit=100"
@@ -116,7 +116,7 @@ def test_the_candidate_list_api_costs_the_same_with_thirty(world, grow, own_clie
     assert many <= 10
 
 
-def test_the_results_api_costs_the_same_with_thirty(world, grow, own_client):
+def test_it_answers_the_results_api_in_the_same_queries_with_thirty(world, grow, own_client):
     proc = grow(FEW)
     client = own_client(proc.uni_member)
     path = f"selection/{proc.position.pk}/stages/{proc.stage().pk}/results"
@@ -140,7 +140,7 @@ def _procedures(world, n: int) -> None:
 
 
 @pytest.mark.parametrize("who", ["office", "supervisor_a"])
-def test_the_list_of_procedures_costs_the_same_with_thirty(world, own_client, who):
+def test_it_lists_procedures_in_the_same_queries_with_thirty(world, own_client, who):
     _procedures(world, FEW)
     client = own_client(getattr(world, who))
     few = count(client, "/selection/")
@@ -150,7 +150,7 @@ def test_the_list_of_procedures_costs_the_same_with_thirty(world, own_client, wh
     assert len(client.get("/selection/").context["positions"]) == MANY
 
 
-def test_my_applications_cost_the_same_with_thirty(world, own_client):
+def test_it_shows_my_applications_in_the_same_queries_with_thirty(world, own_client):
     def apply(n):
         for _ in range(n):
             position = BulkPositionFactory(university=world.university)
@@ -166,7 +166,9 @@ def test_my_applications_cost_the_same_with_thirty(world, own_client):
     assert count(client, "applications", json=True) <= 10
 
 
-def test_a_committee_members_home_page_costs_the_same_with_thirty_candidates(world, own_client):
+def test_it_shows_a_committee_members_home_in_the_same_queries_with_thirty_candidates(
+    world, own_client
+):
     proc = procedure_for(world, candidates=1)
     other = procedure_for(world, candidates=1)
     client = own_client(proc.hos_member)

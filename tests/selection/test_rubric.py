@@ -25,7 +25,7 @@ DEFAULT_CRITERIA = [
 ]
 
 
-def test_the_default_procedure_has_three_stages_and_five_weighted_criteria(world):
+def test_it_gives_a_procedure_three_stages_and_five_weighted_criteria(world):
     position = open_position(world)
     stages = services.ensure_stages(position)
     assert [(s.order, s.kind) for s in stages] == [
@@ -47,7 +47,7 @@ def test_the_default_procedure_has_three_stages_and_five_weighted_criteria(world
     assert Stage.objects.count() == 3
 
 
-def test_each_position_gets_its_own_copy(world):
+def test_it_gives_each_position_its_own_copy(world):
     first, second = open_position(world), open_position(world)
     services.ensure_stages(first)
     services.ensure_stages(second)
@@ -56,7 +56,7 @@ def test_each_position_gets_its_own_copy(world):
     assert second.stages.get(kind="screening").criteria.first().weight == 2
 
 
-def test_the_office_adjusts_the_rubric_before_anyone_submits(world, proc):
+def test_it_lets_the_office_adjust_the_rubric_before_anyone_submits(world, proc):
     stage = proc.stage()
     criterion = stage.criteria.get(name_en="Clinical affinity")
     score(stage, proc.candidates[0], proc.hos_member, submit=False)  # a draft does not count
@@ -74,7 +74,7 @@ def test_the_office_adjusts_the_rubric_before_anyone_submits(world, proc):
     }
 
 
-def test_the_rubric_is_fixed_once_a_sheet_of_the_stage_is_submitted(world, proc):
+def test_it_fixes_the_rubric_once_a_sheet_of_the_stage_is_submitted(world, proc):
     screening = proc.stage()
     score(screening, proc.candidates[0], proc.hos_member)
     criterion = screening.criteria.first()
@@ -110,7 +110,7 @@ def test_it_refuses_a_bad_change(world, proc, changes, error):
 
 
 @pytest.mark.parametrize("who", ["uni_chair", "hos_member"])
-def test_only_the_office_adjusts_the_rubric(world, proc, who):
+def test_it_lets_only_the_office_adjust_the_rubric(world, proc, who):
     criterion = proc.stage().criteria.first()
     before = snapshot()
     with pytest.raises(PermissionDenied):
