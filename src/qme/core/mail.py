@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -39,3 +40,23 @@ def queue_email(
             attachments=attachments or [],
         )
     )
+
+
+def notify_people(
+    people: Iterable[Any], template: str, context: dict[str, Any], **mail: Any
+) -> None:
+    """Queue the e-mail for each active person once, in their own language, greeting them by name.
+
+    None entries (an unfilled role) are skipped."""
+    seen: set[int] = set()
+    for person in people:
+        if person is None or person.pk in seen or not person.is_active:
+            continue
+        seen.add(person.pk)
+        queue_email(
+            to=person.email,
+            template=template,
+            context={**context, "person": person.get_short_name()},
+            language=person.language,
+            **mail,
+        )

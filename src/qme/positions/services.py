@@ -20,7 +20,7 @@ from qme.accounts import services as account_services
 from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core.errors import ActionRefused
-from qme.core.mail import queue_email
+from qme.core.mail import notify_people
 from qme.core.permissions import require
 from qme.organisations import services as organisation_services
 from qme.organisations.models import Organisation, Role, RoleKind
@@ -74,20 +74,6 @@ def _people_with_role(kind: str, organisation_ids: Iterable[int] | None = None) 
     if organisation_ids is not None:
         roles = roles.filter(organisation_id__in=list(organisation_ids))
     return list(User.objects.filter(pk__in=roles.values("user_id")).order_by("pk"))
-
-
-def _notify(recipients: Iterable[User | None], template: str, context: dict[str, Any]) -> None:
-    seen: set[int] = set()
-    for person in recipients:
-        if person is None or person.pk in seen or not person.is_active:
-            continue
-        seen.add(person.pk)
-        queue_email(
-            to=person.email,
-            template=template,
-            context={**context, "person": person.get_short_name()},
-            language=person.language,
-        )
 
 
 def _request_context(request: PositionRequest, **extra: Any) -> dict[str, Any]:
@@ -238,7 +224,7 @@ def submit_request(*, actor: User, request: PositionRequest) -> PositionRequest:
         action="request.resubmitted" if resubmission else "request.submitted",
         target=request,
     )
-    _notify(
+    notify_people(
         _people_with_role(RoleKind.PROGRAMME_OFFICE),
         "request_submitted",
         _request_context(request, resubmission=resubmission, by=actor.full_name),
@@ -263,7 +249,7 @@ def withdraw_request(*, actor: User, request: PositionRequest, reason: str) -> P
     request.save(update_fields=["status", "updated_at", "decision_reason"])
     record_event(actor=actor, action="request.withdrawn", target=request, reason=reason.strip())
     if was_submitted:
-        _notify(
+        notify_people(
             _people_with_role(RoleKind.PROGRAMME_OFFICE),
             "request_withdrawn",
             _request_context(request, reason=reason.strip()),
@@ -292,7 +278,7 @@ def request_changes(*, actor: User, request: PositionRequest, comment: str) -> R
     record_event(
         actor=actor, action="request.changes_requested", target=request, reason=comment.strip()
     )
-    _notify(
+    notify_people(
         _coordinators(request),
         "request_changes_requested",
         _request_context(request, comment=comment.strip(), by=actor.full_name),
@@ -325,7 +311,7 @@ def add_comment(
     record_event(actor=actor, action="request.commented", target=request)
     office = actor.has_perm("positions.review_request")
     recipients = _coordinators(request) if office else _people_with_role(RoleKind.PROGRAMME_OFFICE)
-    _notify(
+    notify_people(
         [p for p in recipients if p.pk != actor.pk],
         "request_commented",
         _request_context(request, comment=body, by=actor.full_name),
@@ -429,7 +415,7 @@ def approve_request(
             "university_supervisor": university_supervisor.full_name,
         },
     )
-    _notify(
+    notify_people(
         [
             *_coordinators(request),
             request.medical_doctor,
@@ -462,7 +448,7 @@ def decline_request(*, actor: User, request: PositionRequest, reason: str) -> Po
         update_fields=["status", "decided_at", "decided_by", "decision_reason", "updated_at"]
     )
     record_event(actor=actor, action="request.declined", target=request, reason=reason.strip())
-    _notify(
+    notify_people(
         _coordinators(request), "request_declined", _request_context(request, reason=reason.strip())
     )
     return request
@@ -659,7 +645,7 @@ def publish_position(*, actor: User, position: Position) -> Position:
     position.published_at = position.published_at or timezone.now()
     position.save(update_fields=["published_at"])
     record_event(actor=actor, action="position.published", target=position)
-    _notify([*_coordinators(position)], "position_published", _position_context(position))
+    notify_people([*_coordinators(position)], "position_published", _position_context(position))
     return position
 
 
@@ -673,7 +659,7 @@ def close_position(*, actor: User | None, position: Position, reason: str) -> Po
             raise ActionRefused(_("Give a reason."), code="reason_required")
     _set_position_status(position, PositionStatus.SELECTION, reason.strip())
     record_event(actor=actor, action="position.closed", target=position, reason=reason.strip())
-    _notify(
+    notify_people(
         _coordinators(position),
         "position_status",
         _position_context(position, status=position.get_status_display(), reason=reason.strip()),
@@ -721,7 +707,7 @@ def cancel_position(*, actor: User, position: Position, reason: str) -> Position
     position.procedure_ended_at = timezone.now()
     position.save(update_fields=["procedure_ended_at"])
     record_event(actor=actor, action="position.cancelled", target=position, reason=reason.strip())
-    _notify(
+    notify_people(
         _coordinators(position),
         "position_status",
         _position_context(position, status=position.get_status_display(), reason=reason.strip()),
@@ -757,7 +743,7 @@ def reopen_position(*, actor: User, position: Position, deadline: dt.date, reaso
         reason=reason.strip(),
         data={"deadline": deadline.isoformat()},
     )
-    _notify(
+    notify_people(
         _coordinators(position),
         "position_status",
         _position_context(position, status=position.get_status_display(), reason=reason.strip()),

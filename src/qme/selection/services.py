@@ -4,7 +4,7 @@ transition, saving, auditing, and e-mailing after commit. Views, API and command
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +20,7 @@ from qme.accounts.models import User
 from qme.audit.services import forget_actor, forget_personal_data, record_event
 from qme.core.errors import ActionRefused
 from qme.core.files import validate_pdf
-from qme.core.mail import queue_email
+from qme.core.mail import notify_people
 from qme.core.permissions import require
 from qme.organisations.models import Role, RoleKind
 from qme.positions.models import Position, PositionStatus
@@ -69,23 +69,6 @@ RETENTION_WITH_CONSENT = dt.timedelta(days=365)
 
 
 # --- Notifications ---
-
-
-def _notify(
-    people: Iterable[User | None], template: str, context: dict[str, Any], **mail: Any
-) -> None:
-    seen: set[int] = set()
-    for person in people:
-        if person is None or person.pk in seen or not person.is_active:
-            continue
-        seen.add(person.pk)
-        queue_email(
-            to=person.email,
-            template=template,
-            context={**context, "person": person.get_short_name()},
-            language=person.language,
-            **mail,
-        )
 
 
 def _application_context(application: Application, **extra: Any) -> dict[str, Any]:
@@ -311,7 +294,7 @@ def submit_application(*, actor: User, application: Application) -> Application:
         target=application,
         data={"problems": problems},
     )
-    _notify(
+    notify_people(
         [application.applicant],
         "application_received",
         _application_context(application, problems=problems),
@@ -336,7 +319,7 @@ def admit_application(*, actor: User, application: Application, reason: str) -> 
     record_event(
         actor=actor, action="application.admitted", target=application, reason=reason.strip()
     )
-    _notify(
+    notify_people(
         [application.applicant],
         "application_status",
         _application_context(application, status=application.get_status_display(), reason=""),
@@ -411,7 +394,7 @@ def add_committee_member(
         target=position,
         data={"member": person.full_name, "side": side, "chair": is_chair},
     )
-    _notify(
+    notify_people(
         [person],
         "committee_assigned",
         {
@@ -624,7 +607,7 @@ def _move(
 def shortlist(*, actor: User, applications: Sequence[Application]) -> list[Application]:
     moved = _move(actor, applications, ApplicationStatus.SHORTLISTED, "", "application.shortlisted")
     for application in moved:
-        _notify(
+        notify_people(
             [application.applicant],
             "application_status",
             _application_context(application, status=application.get_status_display(), reason=""),
@@ -640,7 +623,9 @@ def reject(*, actor: User, applications: Sequence[Application], reason: str) -> 
         actor, applications, ApplicationStatus.REJECTED, reason.strip(), "application.rejected"
     )
     for application in moved:
-        _notify([application.applicant], "application_rejected", _application_context(application))
+        notify_people(
+            [application.applicant], "application_rejected", _application_context(application)
+        )
     return moved
 
 
@@ -717,7 +702,7 @@ def invite_to_interview(
         )
         interviews.append(interview)
         summary = f"QME interview: {application.position.title_en}"
-        _notify(
+        notify_people(
             [application.applicant],
             "interview_invitation",
             _application_context(
@@ -801,7 +786,7 @@ def propose_decision(
         data={"candidate": candidate.pk, "reserves": decision.reserves},
     )
     chairs = [m.user for m in position.committee.filter(is_chair=True).select_related("user")]
-    _notify(
+    notify_people(
         chairs,
         "decision_proposed",
         {
@@ -868,7 +853,7 @@ def block_decision(*, actor: User, decision: Decision, reason: str) -> Decision:
     record_event(
         actor=actor, action="decision.blocked", target=decision.position, reason=reason.strip()
     )
-    _notify(
+    notify_people(
         _members(decision.position),
         "decision_blocked",
         {
@@ -890,7 +875,7 @@ def _make_offer(decision: Decision, application: Application) -> Offer:
     record_event(
         actor=None, action="offer.made", target=application, data={"deadline": deadline.isoformat()}
     )
-    _notify(
+    notify_people(
         [application.applicant], "offer_made", _application_context(application, deadline=deadline)
     )
     return offer
@@ -939,7 +924,7 @@ def respond_to_offer(*, actor: User, offer: Offer, accept: bool) -> Offer:
     if not accept:
         _set_status(application, ApplicationStatus.DECLINED)
         record_event(actor=actor, action="offer.declined", target=application)
-        _notify(
+        notify_people(
             [m.user for m in position.committee.filter(is_chair=True).select_related("user")]
             + _office(),
             "offer_declined",
@@ -968,8 +953,8 @@ def respond_to_offer(*, actor: User, offer: Offer, accept: bool) -> Offer:
         record_event(
             actor=None, action="application.rejected", target=other, reason="position filled"
         )
-        _notify([other.applicant], "application_rejected", _application_context(other))
-    _notify(
+        notify_people([other.applicant], "application_rejected", _application_context(other))
+    notify_people(
         [
             *_members(position),
             *_office(),
@@ -1048,7 +1033,7 @@ def ask_reasons(*, actor: User, application: Application) -> ReasonRequest:
             m.user
             for m in application.position.committee.filter(is_chair=True).select_related("user")
         ]
-        _notify(
+        notify_people(
             [*chairs, *_office()],
             "reasons_asked",
             {
@@ -1075,7 +1060,7 @@ def answer_reasons(*, actor: User, request: ReasonRequest, answer: str) -> Reaso
     request.answer, request.answered_by, request.answered_at = answer.strip(), actor, timezone.now()
     request.save()
     record_event(actor=actor, action="application.reasons_given", target=request.application)
-    _notify(
+    notify_people(
         [request.application.applicant], "reasons_given", _application_context(request.application)
     )
     return request

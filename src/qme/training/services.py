@@ -19,7 +19,7 @@ from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core.errors import ActionRefused
 from qme.core.files import validate_pdf
-from qme.core.mail import queue_email
+from qme.core.mail import notify_people
 from qme.core.permissions import require
 from qme.organisations.models import Organisation, Role, RoleKind
 from qme.positions.models import Position, PositionStatus
@@ -44,20 +44,6 @@ from .models import (
 )
 
 TRAINING_LENGTH = dt.timedelta(days=selectors.TRAINING_DAYS)
-
-
-def _notify(people, template: str, context: dict[str, Any]) -> None:
-    seen: set[int] = set()
-    for person in people:
-        if person is None or person.pk in seen or not person.is_active:
-            continue
-        seen.add(person.pk)
-        queue_email(
-            to=person.email,
-            template=template,
-            context={**context, "person": person.get_short_name()},
-            language=person.language,
-        )
 
 
 def curriculum_for(start: dt.date) -> Curriculum:
@@ -467,7 +453,7 @@ def submit_plan(*, actor: User, plan: TrainingPlan, note: str = "") -> TrainingP
         data={"version": plan.version},
     )
     traineeship = plan.traineeship
-    _notify(
+    notify_people(
         [traineeship.university_supervisor, traineeship.hospital_supervisor],
         "plan_submitted",
         {
@@ -504,7 +490,7 @@ def approve_plan(*, actor: User, plan: TrainingPlan) -> TrainingPlan:
         actor=actor, action="plan.approved", target=traineeship, data={"version": plan.version}
     )
     if plan.status == PlanStatus.APPROVED:
-        _notify(
+        notify_people(
             [traineeship.trainee],
             "plan_approved",
             {
@@ -530,7 +516,7 @@ def send_back_plan(*, actor: User, plan: TrainingPlan, reason: str) -> TrainingP
     record_event(
         actor=actor, action="plan.sent_back", target=plan.traineeship, reason=reason.strip()
     )
-    _notify(
+    notify_people(
         [plan.traineeship.trainee],
         "plan_sent_back",
         {
@@ -587,7 +573,7 @@ def record_completion(
         if item.kind == ItemKind.CLINICAL_PROJECT
         else traineeship.university_supervisor
     )
-    _notify(
+    notify_people(
         [responsible],
         "sign_off_requested",
         {
@@ -621,7 +607,7 @@ def sign_off(*, actor: User, record: ItemRecord) -> ItemRecord:
         target=record.traineeship,
         data={"item": record.title},
     )
-    _notify(
+    notify_people(
         [record.traineeship.trainee],
         "item_signed_off",
         {
@@ -655,7 +641,7 @@ def send_back(*, actor: User, record: ItemRecord, comment: str) -> ItemRecord:
         reason=comment.strip(),
         data={"item": record.title},
     )
-    _notify(
+    notify_people(
         [record.traineeship.trainee],
         "item_sent_back",
         {
