@@ -46,3 +46,27 @@ def test_it_refuses_the_demo_secret_key_in_a_deploy_check(settings):
     assert [e.id for e in check_secret_key_is_not_the_demo_key(None)] == ["qme.E001"]
     settings.SECRET_KEY = "x" * 60
     assert check_secret_key_is_not_the_demo_key(None) == []
+
+
+def test_it_carries_a_binary_attachment_through_the_queue(
+    db, settings, django_capture_on_commit_callbacks
+):
+    from qme.core.mail import queue_email
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    pdf = b"%PDF-1.7\n\x00\xff binary"
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email(
+            to="someone@example.org",
+            template="invitation",
+            context={},
+            attachments=[
+                ("diploma.pdf", pdf, "application/pdf"),
+                ("a.json", "{}", "application/json"),
+            ],
+        )
+    stored = DBTaskResult.objects.get()
+    deliver_email.call(**stored.args_kwargs["kwargs"])
+    (message,) = mail.outbox
+    assert message.attachments[0] == ("diploma.pdf", pdf, "application/pdf")
+    assert message.attachments[1] == ("a.json", "{}", "application/json")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .tasks import deliver_email
+from .tasks import deliver_email, encode_attachment
 
 
 def queue_email(
@@ -19,12 +19,13 @@ def queue_email(
     template: str,
     context: dict[str, Any],
     language: str = settings.LANGUAGE_CODE,
-    attachments: list[tuple[str, str, str]] | None = None,
+    attachments: list[tuple[str, str | bytes, str]] | None = None,
 ) -> None:
     """Render emails/<template>_subject.txt and _body.txt and queue them for delivery.
 
-    Delivery happens in the worker once the current transaction commits; a rolled-back action
-    sends nothing.
+    Attachments are (file name, content, MIME type); binary content (a PDF) travels to the
+    worker base64-encoded. Delivery happens in the worker once the current transaction commits;
+    a rolled-back action sends nothing.
     """
     full_context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
@@ -37,7 +38,7 @@ def queue_email(
             body=body,
             to=[to],
             from_email=settings.DEFAULT_FROM_EMAIL,
-            attachments=attachments or [],
+            attachments=[encode_attachment(*a) for a in attachments or []],
         )
     )
 

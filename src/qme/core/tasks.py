@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 
@@ -17,6 +18,20 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = (1, 5, 30, 120)
 
 
+def encode_attachment(name: str, content: str | bytes, mimetype: str) -> list[str]:
+    """An attachment as task arguments can carry it (JSON): binary content base64-encoded."""
+    if isinstance(content, bytes):
+        return [name, base64.b64encode(content).decode("ascii"), mimetype, "base64"]
+    return [name, content, mimetype]
+
+
+def decode_attachment(attachment: list[str] | tuple[str, ...]) -> tuple[str, str | bytes, str]:
+    name, content, mimetype, *encoding = attachment
+    if encoding == ["base64"]:
+        return name, base64.b64decode(content), mimetype
+    return name, content, mimetype
+
+
 @task(queue_name="default")
 def deliver_email(
     *,
@@ -25,14 +40,14 @@ def deliver_email(
     to: list[str],
     html: str = "",
     from_email: str | None = None,
-    attachments: list[tuple[str, str, str]] | None = None,
+    attachments: list[list[str]] | None = None,
     attempt: int = 1,
 ) -> int:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
     if html:
         message.attach_alternative(html, "text/html")
-    for name, content, mimetype in attachments or []:
-        message.attach(name, content, mimetype)
+    for attachment in attachments or []:
+        message.attach(*decode_attachment(attachment))
     try:
         sent = message.send()
     except Exception:
