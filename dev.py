@@ -44,7 +44,9 @@ def main() -> int:
     if command == "demo":
         run = [uv, "run", "--frozen", "qme", "demo", *extra]
     elif command == "test":
-        run = [uv, "run", "--frozen", "pytest", *extra]
+        # One test process per core (pytest-xdist); QME_TEST_WORKERS=0 runs them in one process.
+        workers = os.environ.get("QME_TEST_WORKERS", "auto")
+        run = [uv, "run", "--frozen", "pytest", "-n", workers, *extra]
     else:
         print(__doc__)
         return 2
