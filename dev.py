@@ -2,6 +2,7 @@
 
     python3 dev.py demo     install everything, then serve the demo at http://127.0.0.1:8000
     python3 dev.py test     install everything, then run the whole test suite
+    python3 dev.py bench    install everything, then run the national-scale benchmark (bench/)
 
 It installs uv (into .venv-tools/ when it is not on the PATH), lets uv create .venv from
 uv.lock, and then runs the `qme` command or pytest inside it. Extra arguments are passed on.
@@ -47,6 +48,8 @@ def main() -> int:
         # One test process per core (pytest-xdist); QME_TEST_WORKERS=0 runs them in one process.
         workers = os.environ.get("QME_TEST_WORKERS", "auto")
         run = [uv, "run", "--frozen", "pytest", "-n", workers, *extra]
+    elif command == "bench":
+        run = [uv, "run", "--frozen", "python", "bench/run.py", *extra]
     else:
         print(__doc__)
         return 2

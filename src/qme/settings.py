@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "qme.training",
     "qme.feedback",
     "qme.graduation",
+    "qme.reports",
+    "qme.notifications",
+    "qme.privacy",
     "qme.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -239,8 +242,17 @@ if envstr("QME_REDIS_URL", ""):
             "LOCATION": envstr("QME_REDIS_URL", ""),
         }
     }
+    # Sessions read from the shared cache and written through to the database: a signed-in
+    # request costs no session query, and a restart of Redis signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Addresses the rate limits of the public pages never apply to (e.g. a monitoring probe or the
+# benchmark's load driver on 127.0.0.1). Empty by default: everyone is limited.
+RATELIMIT_TRUSTED = frozenset(
+    a.strip() for a in envstr("QME_RATELIMIT_TRUSTED", "").split(",") if a.strip()
+)
 
 # --- Security -----------------------------------------------------------------------------------------
 SECURE_HTTPS = envbool("QME_HTTPS", False)

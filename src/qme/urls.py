@@ -10,6 +10,7 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("i18n/language/", core_views.set_language, name="set_language"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/session/", account_views.session_status, name="session_status"),
     path("accounts/api-tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "accounts/api-tokens/<int:pk>/revoke/",
@@ -25,6 +26,9 @@ urlpatterns = [
     path("", include("qme.training.urls")),
     path("", include("qme.feedback.urls")),
     path("", include("qme.graduation.urls")),
+    path("privacy/", include("qme.privacy.urls")),
+    path("", include("qme.reports.urls")),
+    path("", include("qme.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -265,3 +265,18 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_api_token(user=request.user, token=token)
     messages.success(request, _("The token has been revoked. It no longer works."))
     return redirect("api_tokens")
+
+
+@require_http_methods(["GET"])
+def session_status(request: HttpRequest) -> HttpResponse:
+    """Whether the browser is still signed in and how many seconds the session has left, so a
+    page can warn before it ends. Reading it does not extend the session; it costs one query
+    (the person) when sessions are kept in the cache."""
+    if not request.user.is_authenticated:
+        response = JsonResponse({"signed_in": False})
+    else:
+        response = JsonResponse(
+            {"signed_in": True, "seconds_left": request.session.get_expiry_age()}
+        )
+    response["Cache-Control"] = "no-store"
+    return response
