@@ -18,6 +18,7 @@ from cachetools import LRUCache
 from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
 
 from .errors import CredentialError
 
@@ -81,10 +82,15 @@ def load_bundled_context(url: str, options: dict[str, Any] | None = None) -> dic
         "contextUrl": None,
         "documentUrl": url,
         "document": json.loads(_context_text(filename)),
+        # "static": pyld keeps the resolved context in the shared cache below, across calls,
+        # with the contexts processed from it, instead of resolving it again for every
+        # document. The bundled files never change while the process runs.
+        "tag": "static",
     }
 
 
-# Resolved contexts, cached per URL: only ever filled through the bundled loader above.
+# Resolved contexts: the bundled ones by URL (only ever filled through the bundled loader above),
+# and inline context objects by their canonical JSON.
 _resolved_contexts: LRUCache = LRUCache(maxsize=64)
 
 
@@ -133,6 +139,10 @@ def undefined_terms(document: dict[str, Any]) -> list[str]:
     Each of them would silently drop out of the canonical form and so out of the signature.
     """
     expanded, dropped = expand(document)
+    return _problems_of(expanded, dropped)
+
+
+def _problems_of(expanded: list[Any], dropped: list[str]) -> list[str]:
     problems: list[str] = [f"the property {name!r}" for name in dropped]
 
     def walk(node: Any) -> None:
@@ -196,8 +206,40 @@ def canonicalize(document: dict[str, Any]) -> str:
     The same result as `jsonld.normalize(document, {"algorithm": "URDNA2015", "format":
     "application/n-quads"})` with the bundled loader, with a bound on the work.
     """
+    expanded, _dropped = expand(document)
+    return _canonical(expanded)
+
+
+def expand_defined(document: dict[str, Any]) -> list[Any]:
+    """The expanded document, after `require_defined_terms`, from one expansion; for
+    `canonical_of_expanded` (expansion is most of the cost of signing and verifying)."""
+    expanded, dropped = expand(document)
+    problems = _problems_of(expanded, dropped)
+    if problems:
+        raise UndefinedTerms(problems)
+    return expanded
+
+
+def canonical_of_expanded(expanded: list[Any]) -> str:
+    """`canonicalize` of a document from its expansion (`expand_defined`). It uses the expansion
+    up: pyld's node map changes it."""
+    return _canonical(expanded)
+
+
+def _canonical(expanded: list[Any]) -> str:
+    """The canonical N-Quads of an expanded document: the steps of pyld's `to_rdf` after its
+    expansion (the node map and the RDF of each graph), then RDFC-1.0 with the bound."""
     try:
-        dataset = jsonld.to_rdf(document, _options(produceGeneralizedRdf=False))
+        processor = jsonld.JsonLdProcessor()
+        options = _options(produceGeneralizedRdf=False)
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        dataset = {}
+        for graph_name, graph in sorted(node_map.items()):
+            # pyld skips graphs named by relative IRIs
+            if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
+                dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
         blank_nodes = {
             part["value"]
             for triples in dataset.values()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,6 +62,10 @@ def hash_data(document: dict[str, Any], proof: dict[str, Any]) -> bytes:
     """The bytes that the Ed25519 signature covers."""
     canonical_config = jsonld.canonicalize(proof_configuration(document, proof))
     canonical_document = jsonld.canonicalize(unsecured(document))
+    return combine_hashes(canonical_config, canonical_document)
+
+
+def combine_hashes(canonical_config: str, canonical_document: str) -> bytes:
     return (
         hashlib.sha256(canonical_config.encode("utf-8")).digest()
         + hashlib.sha256(canonical_document.encode("utf-8")).digest()
@@ -98,7 +103,8 @@ def sign(
     if created is None:
         created = datetime.now(tz=UTC)
     document = copy.deepcopy(document)
-    jsonld.require_defined_terms(document)
+    # Each part is expanded once, for the check of its terms and for its canonical form.
+    expanded_document = jsonld.expand_defined(document)
     proof: dict[str, Any] = {
         "type": PROOF_TYPE,
         "created": created if isinstance(created, str) else xsd_datetime(created),
@@ -106,16 +112,27 @@ def sign(
         "cryptosuite": CRYPTOSUITE,
         "proofPurpose": proof_purpose,
     }
-    jsonld.require_defined_terms(proof_configuration(document, proof))
-    signature = _private_key(private_key).sign(hash_data(document, proof))
+    expanded_config = jsonld.expand_defined(proof_configuration(document, proof))
+    data = combine_hashes(
+        jsonld.canonical_of_expanded(expanded_config),
+        jsonld.canonical_of_expanded(expanded_document),
+    )
+    signature = _private_key(private_key).sign(data)
     proof["proofValue"] = multibase_encode(signature)
     return {**document, "proof": proof}
 
 
 def verify_proof(
-    document: dict[str, Any], proof: dict[str, Any], public_key: Ed25519PublicKey
+    document: dict[str, Any],
+    proof: dict[str, Any],
+    public_key: Ed25519PublicKey,
+    *,
+    hashed: Callable[[], bytes] | None = None,
 ) -> None:
-    """Raises CredentialError with the reason unless the proof's signature is valid."""
+    """Raises CredentialError with the reason unless the proof's signature is valid.
+
+    hashed: gives the data signed (`hash_data`), when the caller has the expansions at hand.
+    """
     if not is_supported(proof):
         raise CredentialError(f"the proof is not a {PROOF_TYPE} with the cryptosuite {CRYPTOSUITE}")
     if "@context" in proof and proof["@context"] != document.get("@context"):
@@ -131,7 +148,7 @@ def verify_proof(
         raise CredentialError(f"the proofValue is not valid: {error}") from error
     if len(signature) != 64:
         raise CredentialError("the proofValue is not an Ed25519 signature (64 bytes)")
-    data = hash_data(document, proof)
+    data = hashed() if hashed is not None else hash_data(document, proof)
     try:
         public_key.verify(signature, data)
     except InvalidSignature:

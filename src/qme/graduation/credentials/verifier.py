@@ -14,6 +14,7 @@ A credential without `credentialStatus` is VALID: there is nothing to look up.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from .proof import (
     ASSERTION_METHOD,
     CRYPTOSUITE,
     PROOF_TYPE,
+    combine_hashes,
     is_supported,
     parse_datetime,
     proof_configuration,
@@ -152,10 +154,21 @@ def _check_signature(
             )
         method = proof.get("verificationMethod")
         resolved.append((proof, resolve_verification_method(method, issuer, key_resolver)))
-    jsonld.require_defined_terms(unsecured(document))
+    # Each part is expanded once, for the check of its terms and for its canonical form.
+    expanded_document = jsonld.expand_defined(unsecured(document))
+    canonical_document: list[str] = []
+
+    def hashed(expanded_config: list[Any]) -> bytes:
+        canonical_config = jsonld.canonical_of_expanded(expanded_config)
+        if not canonical_document:
+            canonical_document.append(jsonld.canonical_of_expanded(expanded_document))
+        return combine_hashes(canonical_config, canonical_document[0])
+
     for proof, key in resolved:
-        jsonld.require_defined_terms(proof_configuration(document, proof))
-        verify_proof(document, proof, key.public_key)
+        expanded_config = jsonld.expand_defined(proof_configuration(document, proof))
+        verify_proof(
+            document, proof, key.public_key, hashed=functools.partial(hashed, expanded_config)
+        )
     proof, key = resolved[0]
     return key, proof["verificationMethod"]
 
