@@ -8,6 +8,7 @@ from qme.organisations import home as organisations_home
 from qme.organisations import roles
 from qme.organisations.home import HomeSection
 from qme.organisations.models import RoleKind
+from qme.notifications import home as notifications_home
 from qme.positions import home as positions_home
 from qme.selection import home as selection_home
 from qme.training import home as training_home
@@ -18,6 +19,7 @@ def home_sections(user: User) -> list[HomeSection]:
     sections: list[HomeSection] = []
     if RoleKind.PROGRAMME_OFFICE in kinds:
         sections.append(positions_home.office_section(user))
+        sections.append(notifications_home.office_section(user))
     if RoleKind.HOSPITAL_COORDINATOR in kinds:
         sections.append(positions_home.coordinator_section(user))
     for section in (

@@ -20,6 +20,7 @@ class Job:
 
     def task(self) -> Task:
         from qme.feedback import tasks as feedback_tasks
+        from qme.notifications import tasks as notification_tasks
         from qme.positions import tasks as position_tasks
         from qme.selection import tasks as selection_tasks
         from qme.training import tasks as training_tasks
@@ -32,6 +33,7 @@ class Job:
             "feedback-reminders": feedback_tasks.send_cadence_reminders,
             "feedback-request-reminders": feedback_tasks.send_request_reminders,
             "schedule-reviews": feedback_tasks.schedule_due_reviews,
+            "notification-digest": notification_tasks.send_digests,
         }[self.name]
 
 
@@ -43,6 +45,7 @@ JOBS = (
     Job("feedback-reminders", dt.timedelta(hours=12)),
     Job("feedback-request-reminders", dt.timedelta(hours=12)),
     Job("schedule-reviews", dt.timedelta(hours=24)),
+    Job("notification-digest", dt.timedelta(hours=24)),
 )
 
 

@@ -1,10 +1,15 @@
-"""Background tasks of the core: delivering e-mail, with retries."""
+"""Background tasks of the core: delivering e-mail, with retries.
+
+Each e-mail is a `notifications.EmailDelivery` row (see qme.core.mail); the task is given its
+id and records every attempt on it: attempts, the last error, and finally `sent` or, after the
+last retry, `failed`, which the programme office sees and can retry."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import logging
+from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
@@ -13,8 +18,8 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 
-#: Minutes to wait before each retry of a failed delivery; after the last, the task stays failed
-#: (visible in the task results) and nothing is retried again.
+#: Minutes to wait before each retry of a failed delivery; after the last, the delivery is marked
+#: failed (listed for the programme office) and nothing is retried on its own again.
 RETRY_DELAYS = (1, 5, 30, 120)
 
 
@@ -32,17 +37,79 @@ def decode_attachment(attachment: list[str] | tuple[str, ...]) -> tuple[str, str
     return name, content, mimetype
 
 
+def _enqueue_retry(attempt: int, **kwargs: Any) -> None:
+    delay = dt.timedelta(minutes=RETRY_DELAYS[attempt - 1])
+    retry = deliver_email
+    if deliver_email.get_backend().supports_defer:
+        retry = deliver_email.using(run_after=timezone.now() + delay)
+    logger.warning("e-mail delivery failed; retrying in %s", delay)
+    retry.enqueue(attempt=attempt + 1, **kwargs)
+
+
+def _deliver_recorded(delivery_id: int, attempt: int) -> int:
+    from qme.notifications.models import EmailDelivery, EmailStatus
+
+    delivery = EmailDelivery.objects.filter(pk=delivery_id).prefetch_related("attachments").first()
+    if delivery is None or delivery.status == EmailStatus.SENT:
+        return 0  # erased meanwhile, or already sent: never twice
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.body,
+        to=[delivery.to],
+        from_email=delivery.from_email or None,
+    )
+    if delivery.html:
+        message.attach_alternative(delivery.html, "text/html")
+    now = timezone.now()
+    try:
+        for attachment in delivery.attachments.all():
+            with attachment.file.open("rb") as handle:
+                content: str | bytes = handle.read()
+            mimetype = attachment.mimetype
+            if mimetype.endswith("; charset=utf-8"):
+                content, mimetype = content.decode("utf-8"), mimetype.split(";")[0]
+            message.attach(attachment.name, content, mimetype)
+        sent = message.send()
+    except Exception as exc:
+        last = attempt > len(RETRY_DELAYS)
+        EmailDelivery.objects.filter(pk=delivery.pk).update(
+            attempts=delivery.attempts + 1,
+            last_attempt_at=now,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            status=EmailStatus.FAILED if last else EmailStatus.QUEUED,
+        )
+        if last:
+            logger.exception("e-mail delivery failed for good", extra={"delivery": delivery.pk})
+        else:
+            _enqueue_retry(attempt, delivery=delivery.pk)
+        raise
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=delivery.attempts + 1,
+        last_attempt_at=now,
+        sent_at=now,
+        status=EmailStatus.SENT,
+        last_error="",
+    )
+    logger.info("e-mail delivered", extra={"delivery": delivery.pk})
+    return sent
+
+
 @task(queue_name="default")
 def deliver_email(
     *,
-    subject: str,
-    body: str,
-    to: list[str],
+    delivery: int | None = None,
+    subject: str = "",
+    body: str = "",
+    to: list[str] | None = None,
     html: str = "",
     from_email: str | None = None,
     attachments: list[list[str]] | None = None,
     attempt: int = 1,
 ) -> int:
+    """Send a recorded e-mail (`delivery`), or a message given in full (tasks queued before the
+    deliveries were recorded)."""
+    if delivery is not None:
+        return _deliver_recorded(delivery, attempt)
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
     if html:
         message.attach_alternative(html, "text/html")
@@ -52,16 +119,14 @@ def deliver_email(
         sent = message.send()
     except Exception:
         if attempt <= len(RETRY_DELAYS):
-            delay = dt.timedelta(minutes=RETRY_DELAYS[attempt - 1])
-            logger.warning("e-mail delivery failed; retrying in %s", delay, extra={"to": to})
-            deliver_email.using(run_after=timezone.now() + delay).enqueue(
+            _enqueue_retry(
+                attempt,
                 subject=subject,
                 body=body,
                 to=to,
                 html=html,
                 from_email=from_email,
                 attachments=attachments,
-                attempt=attempt + 1,
             )
         else:
             logger.exception("e-mail delivery failed for good", extra={"to": to})
