@@ -86,6 +86,9 @@ def _register_routers() -> None:
     api.add_router("/", training_router)
     api.add_router("/", feedback_router)
     api.add_router("/", graduation_router)
+    from qme.reports.api import router as reports_router
+
+    api.add_router("/", reports_router)
     from qme.notifications.api import router as notifications_router
 
     api.add_router("/", notifications_router)
