@@ -86,6 +86,9 @@ def _register_routers() -> None:
     api.add_router("/", training_router)
     api.add_router("/", feedback_router)
     api.add_router("/", graduation_router)
+    from qme.privacy.api import router as privacy_router
+
+    api.add_router("/", privacy_router)
     from qme.reports.api import router as reports_router
 
     api.add_router("/", reports_router)

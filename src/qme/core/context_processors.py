@@ -54,6 +54,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         user, "hospital_coordinator"
     ):
         items.append(NavItem(str(_("People")), reverse("people:list"), "people"))
+    if user.has_perm("privacy.manage"):
+        items.append(NavItem(str(_("Personal data")), reverse("privacy:people"), "privacy"))
     if user.has_perm("reports.view"):
         items.append(NavItem(str(_("Reports")), reverse("reports:index"), "reports"))
     if user.has_perm("audit.view_trail"):

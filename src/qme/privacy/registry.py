@@ -1,0 +1,59 @@
+"""Finding every app's privacy.py: `qme.<app>.privacy` for each app in INSTALLED_APPS."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps
+
+#: Erased last: the audit trail needs the person's name and address to find them, and the
+#: account is anonymised after everything else.
+ERASED_LAST = ("audit", "accounts")
+
+
+@dataclass(frozen=True)
+class Provider:
+    label: str
+    module: ModuleType
+
+    @property
+    def verbose_name(self) -> str:
+        return str(apps.get_app_config(self.label).verbose_name)
+
+    def personal_data(self, user) -> dict[str, Any]:
+        return self.module.personal_data(user)
+
+    def files(self, user) -> list[tuple[str, Any]]:
+        files = getattr(self.module, "files", None)
+        return list(files(user)) if files else []
+
+    def erasure_blockers(self, user) -> list[str]:
+        return [str(reason) for reason in self.module.erasure_blockers(user)]
+
+    def erase(self, user) -> None:
+        self.module.erase(user)
+
+
+@functools.cache
+def providers() -> tuple[Provider, ...]:
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qme."):
+            continue
+        name = f"{config.name}.privacy"
+        if importlib.util.find_spec(name) is None:
+            continue
+        found.append(Provider(label=config.label, module=importlib.import_module(name)))
+    return tuple(found)
+
+
+def erasure_order() -> list[Provider]:
+    def rank(provider: Provider) -> int:
+        return ERASED_LAST.index(provider.label) + 1 if provider.label in ERASED_LAST else 0
+
+    return sorted(providers(), key=rank)
