@@ -126,9 +126,10 @@ def plan_for(
     items: list[tuple[str | int, dt.date, dt.date | None]],
     *,
     status: str = PlanStatus.APPROVED,
+    version: int = 1,
 ) -> TrainingPlan:
     """A plan with items (EC, planned end, signed off on — or None)."""
-    plan = TrainingPlan.objects.create(traineeship=traineeship, version=1, status=status)
+    plan = TrainingPlan.objects.create(traineeship=traineeship, version=version, status=status)
     for ec, planned_end, signed_on in items:
         item = PlanItem.objects.create(
             plan=plan,
