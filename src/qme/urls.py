@@ -26,7 +26,7 @@ urlpatterns = [
     path("", include("qme.training.urls")),
     path("", include("qme.feedback.urls")),
     path("", include("qme.graduation.urls")),
-    path("privacy/", include("qme.privacy.urls")),
+    path("personal-data/", include("qme.privacy.urls")),
     path("", include("qme.reports.urls")),
     path("", include("qme.notifications.urls")),
     path("api/v1/", api.urls),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from qme.feedback import services as feedback_services
 from qme.feedback.models import Feedback, Round
@@ -93,3 +95,63 @@ def unzip(response) -> zipfile.ZipFile:
 
 def json_in(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
     return json.loads(archive.read(name))
+
+
+def discontinued_record(world, catalogue) -> Traineeship:
+    """Tim Trainee's traineeship, ended early: an approved plan with two items signed off (with
+    evidence), a deliverable, feedback with his response, two multisource rounds, a
+    self-assessment, leave, and the office's reason for discontinuing."""
+    from qme.feedback.models import Review
+    from tests.reviews.helpers import first_progress
+    from tests.training.factories import approved_plan, signed_off, traineeship_of
+
+    traineeship = traineeship_of(world)
+    plan = approved_plan(traineeship, catalogue)
+    for item in plan.items.order_by("pk")[:2]:
+        signed_off(traineeship, item)
+    report(traineeship)
+    feedback_and_rounds(world, traineeship)
+    review = first_progress(traineeship)
+    feedback_services.write_self_assessment(
+        actor=fresh(traineeship.trainee),
+        review=Review.objects.get(pk=review.pk),
+        text="I, Tim Trainee, learnt to plan the validation with the nurses.",
+    )
+    today = timezone.localdate()
+    training_services.record_leave(
+        actor=fresh(world.office),
+        traineeship=traineeship,
+        kind="sick",
+        starts_on=today - dt.timedelta(days=20),
+        ends_on=today - dt.timedelta(days=10),
+        note="Back surgery",
+    )
+    training_services.discontinue(
+        actor=fresh(world.office), traineeship=traineeship, reason="Tim moved abroad."
+    )
+    traineeship.refresh_from_db()
+    return traineeship
+
+
+def where_found(*needles: str) -> list[str]:
+    """Every row of every table with one of the needles in any text column (JSON included)."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models import Q
+
+    hits = []
+    for model in apps.get_models():
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
+        if not fields or model._meta.proxy or not model._meta.managed:
+            continue
+        condition = Q()
+        for needle in needles:
+            for field in fields:
+                condition |= Q(**{f"{field.name}__icontains": needle})
+        for row in model._base_manager.filter(condition):
+            hits.append(f"{model._meta.label}#{row.pk}")
+    return hits

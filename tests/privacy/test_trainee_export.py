@@ -21,7 +21,7 @@ from .builders import REPORT_BYTES, json_in, unzip
 
 
 def export(client, traineeship):
-    return client.post(f"/privacy/traineeships/{traineeship.pk}/export/")
+    return client.post(f"/personal-data/traineeships/{traineeship.pk}/export/")
 
 
 def pdf_text(data: bytes) -> str:
@@ -192,13 +192,16 @@ def test_signed_out_the_export_asks_for_a_sign_in(graduate, client):
 
 def test_a_get_does_not_export(world, graduate, client_for):
     response = client_for(world.trainee_a).get(
-        f"/privacy/traineeships/{graduate.traineeship.pk}/export/"
+        f"/personal-data/traineeships/{graduate.traineeship.pk}/export/"
     )
     assert response.status_code == 405
 
 
 def test_an_unknown_traineeship_is_404(world, client_for):
-    assert client_for(world.office).post("/privacy/traineeships/999999/export/").status_code == 404
+    assert (
+        client_for(world.office).post("/personal-data/traineeships/999999/export/").status_code
+        == 404
+    )
 
 
 def test_the_api_gives_the_record_as_json(world, graduate, client_for):

@@ -33,10 +33,13 @@ class Provider:
         return list(files(user)) if files else []
 
     def erasure_blockers(self, user) -> list[str]:
-        return [str(reason) for reason in self.module.erasure_blockers(user)]
+        blockers = getattr(self.module, "erasure_blockers", None)
+        return [str(reason) for reason in blockers(user)] if blockers else []
 
     def erase(self, user) -> None:
-        self.module.erase(user)
+        erase = getattr(self.module, "erase", None)
+        if erase is not None:
+            erase(user)
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from qme.core.permissions import require
 
 from .models import Erasure
 from .registry import erasure_order, providers
+from .sweep import sweep
 
 logger = logging.getLogger(__name__)
 
@@ -232,9 +233,17 @@ def erase(*, actor: User, person: User, reason: str, confirmation: str) -> Erasu
             % {"reasons": " ".join(blockers)},
             code="blocked",
         )
+    email, full_name = person.email, person.full_name
     with disable_auditlog():
         for provider in erasure_order():
             provider.erase(person)
+        sweep(
+            email=email,
+            full_name=full_name,
+            new_email=person.email,
+            label=person.full_name,
+            skip=(User, Erasure),
+        )
     erasure = Erasure.objects.create(person=person, erased_by=actor, reason=reason)
     record_event(actor=actor, action="person.erased", target=erasure, reason=reason)
     return erasure
