@@ -25,7 +25,8 @@ def test_the_page_lists_what_is_held(world, proc, client_for):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Your data" in text
-    assert "applications" in text
+    assert 'Applications <span class="muted">(1)</span>' in text
+    assert "Selection" in text
     assert "Download your data (ZIP)" in text
 
 
@@ -87,6 +88,16 @@ def test_a_graduate_downloads_everything_including_their_record(world, graduate,
     assert data["data"]["graduation"]["diplomas"][0]["number"] == graduate.diploma.number
     assert any(name.startswith("evidence/") for name in archive.namelist())
     assert any(name.startswith("deliverables/") for name in archive.namelist())
+
+
+def test_every_kind_of_data_has_a_label(world, graduate, client_for):
+    from qme.privacy import services
+    from qme.privacy.labels import LABELS
+
+    for person in (world.trainee_a, world.supervisor_a, world.office, world.board_member):
+        for sections in services.personal_data(person).values():
+            for key in sections:
+                assert key in LABELS, key
 
 
 def test_a_get_does_not_download(world, client_for):

@@ -49,7 +49,7 @@ def test_the_office_sees_what_is_held_and_that_nothing_blocks(world, discontinue
     text = response.content.decode()
     assert "Tim Trainee" in text
     assert "Erase this person" in text
-    assert "your traineeships" in text
+    assert "Your traineeships" in text
 
 
 def test_erasure_leaves_the_name_and_address_in_no_table(

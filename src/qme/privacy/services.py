@@ -21,6 +21,7 @@ from qme.audit.services import record_event
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require
 
+from .labels import label_for
 from .models import Erasure
 from .registry import erasure_order, providers
 from .sweep import sweep
@@ -61,7 +62,7 @@ def categories(data: dict[str, Any]) -> list[Category]:
     by_label = {provider.label: provider for provider in providers()}
     found = []
     for app, sections in data.items():
-        counts = [(key, _count(value)) for key, value in sections.items()]
+        counts = [(label_for(key), _count(value)) for key, value in sections.items()]
         counts = [(key, n) for key, n in counts if n]
         if counts:
             found.append(Category(app=app, label=by_label[app].verbose_name, counts=counts))
