@@ -14,7 +14,7 @@ def test_it_says_signed_out_to_an_anonymous_visitor(client):
 
 
 def test_it_gives_the_seconds_left_to_a_signed_in_person(client, world, settings):
-    client.force_login(world.trainee)
+    client.force_login(world.trainee_a)
     response = client.get(reverse("session_status"))
     body = response.json()
     assert body["signed_in"] is True
@@ -22,7 +22,7 @@ def test_it_gives_the_seconds_left_to_a_signed_in_person(client, world, settings
 
 
 def test_it_refuses_a_change(client, world):
-    client.force_login(world.trainee)
+    client.force_login(world.trainee_a)
     assert client.post(reverse("session_status")).status_code == 405
 
 
@@ -30,6 +30,6 @@ def test_it_costs_one_query_with_cached_sessions(
     client, world, settings, django_assert_num_queries
 ):
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    client.force_login(world.trainee)
+    client.force_login(world.trainee_a)
     with django_assert_num_queries(1):  # the person; the session comes from the cache
         client.get(reverse("session_status"))

@@ -95,6 +95,7 @@ def browser() -> Iterator:
 def new_page(browser, live_server) -> Iterator[Callable[..., object]]:
     """new_page(viewport=DESKTOP, locale="en-GB"): a page in a fresh browser context."""
     contexts = []
+    blocked: list[str] = []
 
     def _new_page(viewport: dict | None = None, locale: str = "en-GB"):
         context = browser.new_context(
@@ -102,11 +103,22 @@ def new_page(browser, live_server) -> Iterator[Callable[..., object]]:
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Whatever the Content-Security-Policy blocks is a page that does not work as built.
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield _new_page
     for context in contexts:
         context.close()
+    assert not blocked, f"the Content-Security-Policy blocked something: {blocked}"
 
 
 @pytest.fixture

@@ -32,10 +32,12 @@ class RequireTwoFactorMiddleware:
     Until it is set up, every page leads to the setup page; signing out stays possible.
     """
 
-    # Only what is needed to set it up, or to leave: sign-in steps, the two-factor pages, sign-out.
+    # Only what is needed to set it up, or to leave: sign-in steps, the two-factor pages, sign-out,
+    # and the session status (whether the browser is still signed in; it shows nothing else).
     ALLOWED_PREFIXES = (
         "/accounts/login/",
         "/accounts/logout/",
+        "/accounts/session/",
         "/accounts/2fa/",
         "/accounts/reauthenticate/",
         "/accounts/password/reset/",
