@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core.errors import ActionRefused
-from qme.core.mail import queue_email
+from qme.core.mail import notify_people, queue_email
 from qme.core.permissions import require
 from qme.organisations.models import Role, RoleKind
 from qme.training.models import Traineeship, TraineeshipStatus
@@ -163,16 +163,11 @@ def give_feedback(
         target=traineeship,
         data={"side": feedback.side, "rating": feedback.rating},
     )
-    trainee = traineeship.trainee
-    queue_email(
-        to=trainee.email,
-        template="feedback_given",
-        language=trainee.language,
-        context={
-            "person": trainee.get_short_name(),
-            "by": actor.full_name,
-            "path": reverse("feedback:list", args=[traineeship.pk]),
-        },
+    notify_people(
+        [traineeship.trainee],
+        "feedback_given",
+        {"by": actor.full_name},
+        link=reverse("feedback:list", args=[traineeship.pk]),
     )
     return feedback
 
@@ -184,16 +179,11 @@ def respond(*, actor: User, feedback: Feedback, body: str) -> Response:
         raise ValidationError({"body": _("Write your response.")})
     response = Response.objects.create(feedback=feedback, author=actor, body=body.strip()[:5000])
     record_event(actor=actor, action="feedback.responded", target=feedback.traineeship)
-    author = feedback.author
-    queue_email(
-        to=author.email,
-        template="feedback_response",
-        language=author.language,
-        context={
-            "person": author.get_short_name(),
-            "trainee": actor.full_name,
-            "path": reverse("feedback:list", args=[feedback.traineeship_id]),
-        },
+    notify_people(
+        [feedback.author],
+        "feedback_response",
+        {"trainee": actor.full_name},
+        link=reverse("feedback:list", args=[feedback.traineeship_id]),
     )
     return response
 
@@ -362,23 +352,19 @@ def send_cadence_reminders(now: dt.datetime | None = None) -> int:
                     last_feedback_at=last,
                     sent_at=now,
                 )
-                for person in people:
-                    if person is None or not person.is_active:
-                        continue
-                    queue_email(
-                        to=person.email,
-                        template="feedback_overdue",
-                        language=person.language,
-                        context={
-                            "person": person.get_short_name(),
+                sent += len(
+                    notify_people(
+                        people,
+                        "feedback_overdue",
+                        {
                             "trainee": traineeship.trainee.full_name,
                             "days": days,
                             "side": Side(side).label,
                             "escalated": escalated,
-                            "path": reverse("feedback:give", args=[traineeship.pk]),
                         },
+                        link=reverse("feedback:give", args=[traineeship.pk]),
                     )
-                    sent += 1
+                )
     return sent
 
 
@@ -540,18 +526,11 @@ def answer_request(
         target=request.round.traineeship,
         data={"round": request.round_id},
     )
-    trainee = request.round.traineeship.trainee
-    queue_email(
-        to=trainee.email,
-        template="feedback_round_answer",
-        language=trainee.language,
-        context={
-            "person": trainee.get_short_name(),
-            "title": request.round.title,
-            "path": reverse(
-                "feedback:round", args=[request.round.traineeship_id, request.round_id]
-            ),
-        },
+    notify_people(
+        [request.round.traineeship.trainee],
+        "feedback_round_answer",
+        {"title": request.round.title},
+        link=reverse("feedback:round", args=[request.round.traineeship_id, request.round_id]),
     )
     return answer
 
@@ -777,15 +756,11 @@ def record_review(
         target=traineeship,
         data={"review": review.pk, "kind": review.kind, "outcome": review.outcome},
     )
-    queue_email(
-        to=traineeship.trainee.email,
-        template="review_recorded",
-        language=traineeship.trainee.language,
-        context={
-            "person": traineeship.trainee.get_short_name(),
-            "kind": ReviewKind(review.kind).label,  # lazy: rendered in the recipient's language
-            "path": reverse("feedback:review", args=[traineeship.pk, review.pk]),
-        },
+    notify_people(
+        [traineeship.trainee],
+        "review_recorded",
+        {"kind": ReviewKind(review.kind).label},  # lazy: rendered in the recipient's language
+        link=reverse("feedback:review", args=[traineeship.pk, review.pk]),
     )
     return review
 
@@ -995,18 +970,15 @@ def create_assessment(
         target=traineeship,
         data={"deliverable": deliverable, "assessors": [u.full_name for u, _s in assessors]},
     )
-    for user, _side in assessors:
-        queue_email(
-            to=user.email,
-            template="assessment_assigned",
-            language=user.language,
-            context={
-                "person": user.get_short_name(),
-                "trainee": traineeship.trainee.full_name,
-                "deliverable": DeliverableKind(assessment.deliverable).label,
-                "path": reverse("feedback:assessment", args=[traineeship.pk, assessment.pk]),
-            },
-        )
+    notify_people(
+        [user for user, _side in assessors],
+        "assessment_assigned",
+        {
+            "trainee": traineeship.trainee.full_name,
+            "deliverable": DeliverableKind(assessment.deliverable).label,
+        },
+        link=reverse("feedback:assessment", args=[traineeship.pk, assessment.pk]),
+    )
     return assessment
 
 
@@ -1135,15 +1107,10 @@ def agree_judgement(
         reason=rationale.strip(),
         data={"assessment": assessment.pk, "artefact": artefact_grade, "process": process_grade},
     )
-    trainee = assessment.traineeship.trainee
-    queue_email(
-        to=trainee.email,
-        template="assessment_agreed",
-        language=trainee.language,
-        context={
-            "person": trainee.get_short_name(),
-            "deliverable": DeliverableKind(assessment.deliverable).label,
-            "path": reverse("feedback:assessment", args=[assessment.traineeship_id, assessment.pk]),
-        },
+    notify_people(
+        [assessment.traineeship.trainee],
+        "assessment_agreed",
+        {"deliverable": DeliverableKind(assessment.deliverable).label},
+        link=reverse("feedback:assessment", args=[assessment.traineeship_id, assessment.pk]),
     )
     return assessment

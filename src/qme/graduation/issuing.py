@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core.errors import ActionRefused
-from qme.core.mail import queue_email
+from qme.core.mail import notify_people
 from qme.core.permissions import require
 from qme.positions.models import Position, PositionStatus
 from qme.training.models import Traineeship, TraineeshipStatus
@@ -293,16 +293,11 @@ def issue_diploma(*, case: GraduationCase, holder_name: str | None = None) -> Di
     record_event(
         actor=None, action="diploma.issued", target=diploma, data={"number": diploma.number}
     )
-    trainee = traineeship.trainee
-    queue_email(
-        to=trainee.email,
-        template="diploma_issued",
-        language=trainee.language,
-        context={
-            "person": trainee.get_short_name(),
-            "number": diploma.number,
-            "path": reverse("graduation:my_diploma", args=[diploma.number]),
-        },
+    notify_people(
+        [traineeship.trainee],
+        "diploma_issued",
+        {"number": diploma.number},
+        link=reverse("graduation:my_diploma", args=[diploma.number]),
         attachments=[
             ("qme-diploma-credential.json", _json(diploma.credential), "application/ld+json")
         ],

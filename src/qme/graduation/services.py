@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core.errors import ActionRefused
-from qme.core.mail import queue_email
+from qme.core.mail import notify_people
 from qme.core.permissions import require
 from qme.feedback.models import Outcome, Review
 from qme.organisations.models import Role, RoleKind
@@ -170,17 +170,12 @@ def propose(*, actor: User, traineeship: Traineeship) -> GraduationCase:
     except IntegrityError as exc:
         raise ActionRefused(_("This trainee has already been proposed."), code="duplicate") from exc
     record_event(actor=actor, action="graduation.proposed", target=traineeship)
-    for member in _board():
-        queue_email(
-            to=member.email,
-            template="graduation_proposed",
-            language=member.language,
-            context={
-                "person": member.get_short_name(),
-                "trainee": traineeship.trainee.full_name,
-                "path": reverse("graduation:case", args=[case.pk]),
-            },
-        )
+    notify_people(
+        _board(),
+        "graduation_proposed",
+        {"trainee": traineeship.trainee.full_name},
+        link=reverse("graduation:case", args=[case.pk]),
+    )
     return case
 
 
@@ -250,16 +245,10 @@ def decide(*, actor: User, case: GraduationCase) -> GraduationCase:
     )
     if granted:
         issue_diploma(case=case)
-    trainee = case.traineeship.trainee
-    queue_email(
-        to=trainee.email,
-        template="graduation_decided",
-        language=trainee.language,
-        context={
-            "person": trainee.get_short_name(),
-            "granted": granted,
-            "reasons": case.reasons,
-            "path": reverse("training:detail", args=[case.traineeship_id]),
-        },
+    notify_people(
+        [case.traineeship.trainee],
+        "graduation_decided",
+        {"granted": granted, "reasons": case.reasons},
+        link=reverse("training:detail", args=[case.traineeship_id]),
     )
     return case

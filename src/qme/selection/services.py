@@ -954,20 +954,29 @@ def respond_to_offer(*, actor: User, offer: Offer, accept: bool) -> Offer:
             actor=None, action="application.rejected", target=other, reason="position filled"
         )
         notify_people([other.applicant], "application_rejected", _application_context(other))
+    accepted = {
+        "title": position.title_en,
+        "hospital": position.hospital.name,
+        "trainee": application.applicant.full_name,
+    }
+    committee_and_office = [*_members(position), *_office()]
+    notify_people(
+        committee_and_office,
+        "offer_accepted",
+        accepted,
+        link=reverse("selection:procedure", args=[position.pk]),
+    )
+    # The supervisors do not see the procedure; their link is the new traineeship.
+    told = {person.pk for person in committee_and_office if person is not None}
     notify_people(
         [
-            *_members(position),
-            *_office(),
-            traineeship.university_supervisor,
-            traineeship.hospital_supervisor,
+            person
+            for person in (traineeship.university_supervisor, traineeship.hospital_supervisor)
+            if person is not None and person.pk not in told
         ],
         "offer_accepted",
-        {
-            "title": position.title_en,
-            "hospital": position.hospital.name,
-            "trainee": application.applicant.full_name,
-            "path": reverse("selection:procedure", args=[position.pk]),
-        },
+        accepted,
+        link=reverse("training:detail", args=[traineeship.pk]),
     )
     return offer
 
