@@ -20,6 +20,8 @@ def test_it_enqueues_a_job_once_per_period(db):
         "feedback-reminders",
         "feedback-request-reminders",
         "schedule-reviews",
+        "notification-digest",
+        "prune-sent-email",
     ]
     assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == []
     assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == [

@@ -196,3 +196,33 @@ def test_an_email_rolled_back_with_its_action_is_neither_recorded_nor_sent(world
         queue_then_fail()
     assert not EmailDelivery.objects.exists()
     assert not EmailAttachment.objects.exists()
+
+
+def test_sent_emails_are_pruned_after_a_month_failed_ones_stay(world, notify, failed):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qme.notifications.services import KEEP_SENT_DAYS, prune_sent
+    from qme.notifications.tasks import prune_sent_email
+
+    (notification,) = notify(world.supervisor_a)
+    sent = notification.email
+    assert prune_sent_email.call() == 0
+    later = timezone.now() + dt.timedelta(days=KEEP_SENT_DAYS + 1)
+    assert prune_sent(later) == 1
+    assert list(EmailDelivery.objects.all()) == [failed]
+    notification.refresh_from_db()
+    assert notification.email is None
+    assert not EmailDelivery.objects.filter(pk=sent.pk).exists()
+
+
+def test_sign_in_emails_are_recorded_too(world, client, emails):
+    with emails() as sent:
+        client.post(reverse("account_reset_password"), {"email": world.supervisor_a.email})
+    (message,) = sent
+    delivery = EmailDelivery.objects.get()
+    assert delivery.status == EmailStatus.SENT
+    assert delivery.to == world.supervisor_a.email
+    assert delivery.recipient == world.supervisor_a
+    assert delivery.subject == message.subject

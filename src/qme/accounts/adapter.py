@@ -10,11 +10,10 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 
-from qme.core.tasks import deliver_email
+from qme.core.mail import send_rendered
 from qme.organisations import roles
 
 from .models import User
@@ -53,14 +52,17 @@ class AccountAdapter(DefaultAccountAdapter):
             if hasattr(message, "alternatives")
             else ""
         )
-        payload = {
-            "subject": str(message.subject),
-            "body": str(message.body),
-            "to": list(message.to),
-            "html": html,
-            "from_email": message.from_email,
-        }
-        transaction.on_commit(lambda: deliver_email.enqueue(**payload))
+        for address in message.to:
+            send_rendered(
+                to=address,
+                subject=str(message.subject),
+                body=str(message.body),
+                html=html,
+                from_email=message.from_email,
+                template=template_prefix.rsplit("/", 1)[-1],
+                recipient=user,
+                subject_prefix="",  # allauth's subject has the site's prefix already
+            )
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -70,16 +70,20 @@ def send_rendered(
     template: str = "",
     attachments: list[tuple[str, str | bytes, str]] | None = None,
     recipient: Any = None,
+    html: str = "",
+    from_email: str | None = None,
+    subject_prefix: str = SUBJECT_PREFIX,
 ) -> EmailDelivery:
     """Record an already rendered e-mail and queue its delivery after commit."""
     from qme.notifications.models import EmailAttachment, EmailDelivery
 
     delivery = EmailDelivery.objects.create(
         recipient=recipient if getattr(recipient, "pk", None) else None,
-        to=to,
-        from_email=settings.DEFAULT_FROM_EMAIL or "",
-        subject=f"{SUBJECT_PREFIX}{subject}"[:300],
+        to=to[:254],
+        from_email=(from_email or settings.DEFAULT_FROM_EMAIL or "")[:254],
+        subject=f"{subject_prefix}{subject}"[:300],
         body=body,
+        html=html,
         template=template[:64],
     )
     for name, content, mimetype in attachments or []:

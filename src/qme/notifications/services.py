@@ -20,6 +20,7 @@ from qme.core.permissions import require, require_visible
 from qme.core.tasks import deliver_email
 
 from .models import (
+    EmailAttachment,
     EmailChoice,
     EmailDelivery,
     EmailStatus,
@@ -29,6 +30,8 @@ from .models import (
 
 #: A digest lists at most this many notifications; the rest are counted, with a link to the list.
 DIGEST_LIMIT = 100
+#: Days a sent e-mail is kept (its body may hold a sign-in link); failed ones stay until resent.
+KEEP_SENT_DAYS = 30
 
 
 def email_choice(user: User) -> str:
@@ -154,3 +157,18 @@ def retry_all_failed(*, actor: User) -> int:
             continue  # retried meanwhile by someone else
         count += 1
     return count
+
+
+def prune_sent(now: dt.datetime | None = None) -> int:
+    """Delete e-mails sent more than KEEP_SENT_DAYS ago, with their attachment files. The
+    notifications they carried stay. Returns the number deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=KEEP_SENT_DAYS)
+    ids = list(
+        EmailDelivery.objects.filter(status=EmailStatus.SENT, sent_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:5000]
+    )
+    for attachment in EmailAttachment.objects.filter(delivery_id__in=ids):
+        attachment.file.delete(save=False)
+    EmailDelivery.objects.filter(pk__in=ids).delete()
+    return len(ids)
