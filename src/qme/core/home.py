@@ -1,14 +1,18 @@
-"""Each person's home page: one section per role they hold, contributed by the domain apps."""
+"""Each person's home page: one section per role they hold, contributed by the domain apps. Each
+section lists what needs the person's action, each item linked to the page where it is done, in
+a fixed number of queries whatever the size of the data. The definitions (what stalls, who is at
+risk, who is ready to graduate) are in the docstrings of the apps' home modules."""
 
 from __future__ import annotations
 
 from qme.accounts.models import User
 from qme.feedback import home as feedback_home
+from qme.graduation import home as graduation_home
+from qme.notifications import home as notifications_home
 from qme.organisations import home as organisations_home
 from qme.organisations import roles
 from qme.organisations.home import HomeSection
 from qme.organisations.models import RoleKind
-from qme.notifications import home as notifications_home
 from qme.positions import home as positions_home
 from qme.selection import home as selection_home
 from qme.training import home as training_home
@@ -19,15 +23,36 @@ def home_sections(user: User) -> list[HomeSection]:
     sections: list[HomeSection] = []
     if RoleKind.PROGRAMME_OFFICE in kinds:
         sections.append(positions_home.office_section(user))
+        sections.append(selection_home.office_section(user))
+        sections.append(
+            graduation_home.office_section(user, extra_groups=feedback_home.office_groups(user))
+        )
         sections.append(notifications_home.office_section(user))
     if RoleKind.HOSPITAL_COORDINATOR in kinds:
         sections.append(positions_home.coordinator_section(user))
-    for section in (
-        training_home.trainee_section(user),
-        feedback_home.received_section(user),
-        feedback_home.overdue_section(user),
-        training_home.supervisor_section(user),
-    ):
+        for section in (
+            selection_home.coordinator_section(user),
+            graduation_home.coordinator_section(user),
+        ):
+            if section is not None:
+                sections.append(section)
+    if RoleKind.EXAMINATION_BOARD in kinds:
+        sections.append(graduation_home.board_section(user))
+    candidates = []
+    if RoleKind.TRAINEE in kinds or not kinds:
+        # Trainees, and graduates whose role has ended.
+        candidates += [graduation_home.trainee_section(user), feedback_home.received_section(user)]
+    candidates.append(feedback_home.asked_section(user))
+    if kinds - {RoleKind.TRAINEE, RoleKind.PROGRAMME_OFFICE}:
+        # Supervisors, doctors and assessors hold a role in a hospital or the university.
+        candidates.append(
+            training_home.supervisor_section(
+                user, extra_groups=feedback_home.supervisor_groups(user)
+            )
+        )
+    if kinds != {RoleKind.TRAINEE}:
+        candidates.append(feedback_home.overdue_section(user))
+    for section in candidates:
         if section is not None:
             sections.append(section)
     committee = selection_home.committee_section(user)

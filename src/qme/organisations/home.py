@@ -3,10 +3,11 @@ section runs a fixed number of queries, whatever the size of the data."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
 from qme.accounts.models import User
@@ -24,6 +25,92 @@ class HomeSection:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+#: How many items of one list a home page shows; the count says how many there are in all.
+FIRST_N = 10
+
+
+@dataclass
+class ActionItem:
+    """One thing that needs the person's action, linked to the page where it is done."""
+
+    label: str
+    url: str
+    meta: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ActionGroup:
+    """A list of one kind of action: its count in all, the first items, and the page with all
+    of them when there is one."""
+
+    key: str
+    title: str
+    count: int
+    items: list[ActionItem]
+    all_url: str = ""
+
+
+def group(
+    key: str, title: str, count: int, items: Callable[[], list[ActionItem]], all_url: str = ""
+) -> ActionGroup:
+    """An action group whose items are read only when there are any (a count of 0 costs no
+    second query)."""
+    return ActionGroup(key, title, count, items() if count else [], all_url)
+
+
+def listed(
+    key: str,
+    title: str,
+    qs: QuerySet,
+    to_item: Callable[[Any], ActionItem],
+    all_url: str = "",
+) -> ActionGroup:
+    """An action group from an ordered queryset: the count in all and the first items in one
+    query (the count is a window over the whole result, taken before the limit)."""
+    rows = list(qs.annotate(home_total=Window(Count("pk")))[:FIRST_N])
+    return ActionGroup(
+        key, title, rows[0].home_total if rows else 0, [to_item(r) for r in rows], all_url
+    )
+
+
+def from_rows(
+    key: str,
+    title: str,
+    rows: list,
+    to_item: Callable[[Any], ActionItem],
+    all_url: str = "",
+) -> ActionGroup:
+    """An action group from rows already read (all of them: their number is the count)."""
+    return ActionGroup(key, title, len(rows), [to_item(r) for r in rows[:FIRST_N]], all_url)
+
+
+def action_section(
+    kind: str,
+    title: str,
+    groups: list[ActionGroup],
+    *,
+    empty: str = "",
+    intro: str = "",
+    footer: tuple[str, str] | None = None,
+) -> HomeSection:
+    """A home section of action lists (template home/actions.html). Groups without items are
+    left out; `empty` says what it means when none is left; `footer` is a (label, url) link
+    under the lists."""
+    return HomeSection(
+        kind=kind,
+        title=title,
+        template="home/actions.html",
+        context={
+            "groups": [g for g in groups if g.count],
+            "all_groups": groups,
+            "empty": empty,
+            "intro": intro,
+            "footer": footer,
+        },
+    )
+
+
 def _programme_office(user: User) -> HomeSection:
     counts = Organisation.objects.aggregate(
         universities=Count("pk", filter=Q(kind=OrganisationKind.UNIVERSITY, is_active=True)),
@@ -39,6 +126,7 @@ def _programme_office(user: User) -> HomeSection:
         .order_by("name")
     )
     people_without_role = User.objects.filter(is_active=True, roles__isnull=True)
+    without = list(without_coordinator.annotate(home_total=Window(Count("pk")))[:FIRST_N])
     return HomeSection(
         kind="programme_office",
         title=str(_("Programme office")),
@@ -46,8 +134,8 @@ def _programme_office(user: User) -> HomeSection:
         context={
             "counts": counts,
             "people_count": User.objects.filter(is_active=True).count(),
-            "without_coordinator": list(without_coordinator[:10]),
-            "without_coordinator_count": without_coordinator.count(),
+            "without_coordinator": without,
+            "without_coordinator_count": without[0].home_total if without else 0,
             "people_without_role_count": people_without_role.count(),
             "recent_events": list(AuditEvent.objects.select_related("target_type")[:8]),
         },

@@ -3,13 +3,13 @@ positions. A fixed number of queries, whatever the size of the data."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qme.accounts.models import User
 from qme.organisations import roles
-from qme.organisations.home import HomeSection
+from qme.organisations.home import FIRST_N, HomeSection
 from qme.organisations.models import RoleKind
 
 from .models import Position, PositionRequest, PositionStatus, RequestStatus
@@ -37,15 +37,17 @@ def office_section(user: User) -> HomeSection:
             filter=Q(status=PositionStatus.OPEN, application_deadline__lt=timezone.localdate()),
         ),
     )
+    to_review_rows = list(to_review.annotate(home_total=Window(Count("pk")))[:FIRST_N])
+    unpublished_rows = list(unpublished.annotate(home_total=Window(Count("pk")))[:FIRST_N])
     return HomeSection(
         kind="positions_office",
         title=str(_("Requests and positions")),
         template="home/positions_office.html",
         context={
-            "to_review": list(to_review[:10]),
-            "to_review_count": to_review.count(),
-            "unpublished": list(unpublished[:10]),
-            "unpublished_count": unpublished.count(),
+            "to_review": to_review_rows,
+            "to_review_count": to_review_rows[0].home_total if to_review_rows else 0,
+            "unpublished": unpublished_rows,
+            "unpublished_count": unpublished_rows[0].home_total if unpublished_rows else 0,
             "counts": counts,
         },
     )
