@@ -46,6 +46,18 @@ def personal_data(user) -> dict[str, Any]:
     }
 
 
+def summary(user) -> dict[str, int]:
+    """The counts of `personal_data`, without reading every event."""
+    user_type = ContentType.objects.get_for_model(user, for_concrete_model=True)
+    return {
+        "actions you took": AuditEvent.objects.filter(actor=user).count(),
+        "actions about your account": AuditEvent.objects.filter(
+            target_type=user_type, target_id=str(user.pk)
+        ).count(),
+        "field changes you made": LogEntry.objects.filter(actor=user).count(),
+    }
+
+
 def erasure_blockers(user) -> list[str]:
     return []
 

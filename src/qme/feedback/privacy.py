@@ -222,6 +222,19 @@ def personal_data(user) -> dict[str, Any]:
     }
 
 
+def summary(user) -> dict[str, int]:
+
+    return {
+        "feedback on your traineeships": Feedback.objects.filter(traineeship__trainee=user).count(),
+        "feedback you gave": Feedback.objects.filter(author=user).count(),
+        "multisource feedback you were asked for": FeedbackRequest.objects.filter(
+            email__iexact=user.email
+        ).count(),
+        "assessments you took part in": Assessor.objects.filter(user=user).count(),
+        "reviews you recorded": Review.objects.filter(recorded_by=user).count(),
+    }
+
+
 def erasure_blockers(user) -> list[str]:
     open_assessments = Assessor.objects.filter(
         user=user, assessment__agreed_at__isnull=True

@@ -90,7 +90,7 @@ def person_data(request: HttpRequest, pk: int):
         "erased": erasure is not None,
         "erased_at": erasure.erased_at if erasure else None,
         "blockers": [] if erasure else services.erasure_blockers(person),
-        "categories": [vars(c) for c in services.categories(services.personal_data(person))],
+        "categories": [vars(c) for c in services.categories(services.summary(person))],
     }
 
 

@@ -4,6 +4,8 @@ Each `qme.<app>.privacy` module defines:
 
 - `personal_data(user) -> dict`: everything the app holds about or by the person, JSON-ready,
   with readable keys; empty lists for nothing held;
+- `summary(user) -> dict[str, int]` (optional): the counts of `personal_data` for the "Your
+  data" page, where reading everything would be slow (the audit trail);
 - `files(user) -> list[tuple[str, FieldFile]]` (optional): the person's own files, as (name in
   the archive, file);
 - `erasure_blockers(user) -> list[str]`: why the law does not allow erasing the person yet

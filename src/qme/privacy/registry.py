@@ -28,6 +28,12 @@ class Provider:
     def personal_data(self, user) -> dict[str, Any]:
         return self.module.personal_data(user)
 
+    def summary(self, user) -> dict[str, Any] | None:
+        """What the page lists: the app's own cheap summary when it has one (keys as in
+        personal_data, values counted), else None (count the personal data)."""
+        summary = getattr(self.module, "summary", None)
+        return summary(user) if summary else None
+
     def files(self, user) -> list[tuple[str, Any]]:
         files = getattr(self.module, "files", None)
         return list(files(user)) if files else []

@@ -43,7 +43,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/mine.html",
         {
-            "categories": services.categories(services.personal_data(user)),
+            "categories": services.categories(services.summary(user)),
             "traineeships": Traineeship.objects.filter(trainee=user)
             .select_related("hospital")
             .order_by("start_date"),
@@ -124,7 +124,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "subject": subject,
             "erasure": erasure,
-            "categories": services.categories(services.personal_data(subject)),
+            "categories": services.categories(services.summary(subject)),
             "blockers": blockers,
             "form": form,
             "traineeships": Traineeship.objects.filter(trainee=subject)

@@ -260,6 +260,14 @@ def personal_data(user) -> dict[str, Any]:
     }
 
 
+def summary(user) -> dict[str, int]:
+    return {
+        "your traineeships": Traineeship.objects.filter(trainee=user).count(),
+        "traineeships you supervise or supervised": _supervised(user).count(),
+        "sign-offs you decided": ItemRecord.objects.filter(decided_by=user).count(),
+    }
+
+
 def files(user) -> list[tuple[str, Any]]:
     return [entry for t in traineeships_of(user) for entry in record_files(t)]
 
