@@ -145,9 +145,9 @@ def committee_section(user: User) -> HomeSection | None:
             items.append(
                 ActionItem(
                     label=_("Score {name}").format(name=application.applicant.full_name),
-                    url=reverse("selection:score", args=[application.pk, stage_pk])
-                    if stage_pk
-                    else reverse("selection:candidate", args=[application.pk]),
+                    # The candidate's page holds the member's score form of each stage.
+                    url=reverse("selection:candidate", args=[application.pk])
+                    + (f"#stage-{stage_pk}" if stage_pk else ""),
                     meta="{} · {}".format(
                         application.position.title_en,
                         _("interview") if in_interview else _("screening"),
