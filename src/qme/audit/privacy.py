@@ -18,13 +18,10 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from qme.privacy.protocol import erased_name, when
+from qme.privacy.protocol import erased_name, mention_patterns, searchable_name, when
 
 from .models import AuditEvent
 from .services import forget_personal_data
-
-#: Names shorter than this are not searched for in free text: "Al" would maim every sentence.
-SHORTEST_NAME = 4
 
 
 def personal_data(user) -> dict[str, Any]:
@@ -63,10 +60,8 @@ def erasure_blockers(user) -> list[str]:
 
 
 def _needles(user) -> list[str]:
-    needles = [user.email]
-    if len(user.full_name.strip()) >= SHORTEST_NAME:
-        needles.append(user.full_name.strip())
-    return [n for n in needles if n]
+    name = searchable_name(user.full_name)
+    return [n for n in (user.email, name) if n]
 
 
 def _scrub(value: Any, patterns: list[re.Pattern], label: str) -> Any:
@@ -92,7 +87,7 @@ def _mentions(fields: list[str], needles: list[str]) -> Q:
 def erase(user) -> None:
     label = erased_name()
     needles = _needles(user)
-    patterns = [re.compile(re.escape(n), re.IGNORECASE) for n in needles]
+    patterns = mention_patterns(user.email, user.full_name)
     # What they wrote themselves, and their address.
     AuditEvent.objects.filter(actor=user).update(actor_label=label, reason="", data={})
     LogEntry.objects.filter(actor=user).update(actor_email="", remote_addr=None, remote_port=None)

@@ -9,7 +9,6 @@ admin's log.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -19,7 +18,7 @@ from django.db.models import Q
 from django_tasks_db.models import DBTaskResult
 
 from .models import Erasure
-from .protocol import erased_name, when
+from .protocol import erased_name, mention_patterns, searchable_name, when
 
 
 def personal_data(user) -> dict[str, Any]:
@@ -53,13 +52,14 @@ def erase(user) -> None:
     DBTaskResult.objects.filter(args_kwargs__icontains=user.email).exclude(
         status="RUNNING"
     ).delete()
-    needles = [user.email] + ([user.full_name] if len(user.full_name.strip()) >= 4 else [])
+    name = searchable_name(user.full_name)
+    needles = [user.email] + ([name] if name else [])
+    patterns = mention_patterns(user.email, user.full_name)
     condition = Q(user=user)
     for needle in needles:
         condition |= Q(object_repr__icontains=needle) | Q(change_message__icontains=needle)
     for entry in AdminLogEntry.objects.filter(condition):
-        for needle in needles:
-            pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        for pattern in patterns:
             entry.object_repr = pattern.sub(erased_name(), entry.object_repr)
             entry.change_message = pattern.sub(erased_name(), entry.change_message)
         AdminLogEntry.objects.filter(pk=entry.pk).update(

@@ -74,3 +74,20 @@ def delete_file_on_commit(file: FieldFile) -> None:
         return
     storage, name = file.storage, file.name
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def searchable_name(full_name: str) -> str | None:
+    """The name to look for in free text, or None when it is too short or a single word ("Anna"
+    would also match every other Anna, and "Test" every test)."""
+    name = " ".join(full_name.split())
+    return name if len(name) >= 4 and " " in name else None
+
+
+def mention_patterns(email: str, full_name: str) -> list[re.Pattern]:
+    """The person's address, and their full name as whole words, case-insensitive."""
+    patterns = [re.compile(re.escape(email), re.IGNORECASE)] if email else []
+    name = searchable_name(full_name)
+    if name:
+        words = r"\s+".join(re.escape(word) for word in name.split(" "))
+        patterns.append(re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE))
+    return patterns

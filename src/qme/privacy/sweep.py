@@ -3,8 +3,9 @@ name and e-mail address are replaced in every text column of every table ("Erase
 the anonymised address). It catches what an app keeps as text without knowing whom it names,
 such as an e-mail sent to someone else that mentions the person, or a label in the audit trail.
 
-Names shorter than four characters are not searched for in text (they would maim every
-sentence); the address always is. Stored file names and the person's own account are left alone.
+The name is searched for as whole words, and only when it has at least two words (a single
+word, or a name shorter than four characters, would match strangers and maim sentences); the
+address always is. Stored file names and the person's own account are left alone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-SHORTEST_NAME = 4
+from .protocol import mention_patterns, searchable_name
 
 
 def _text_fields(model: type[models.Model]) -> list[models.Field]:
@@ -46,10 +47,10 @@ def sweep(
     *, email: str, full_name: str, new_email: str, label: str, skip: tuple[type, ...] = ()
 ) -> int:
     """Replace the old address and name everywhere; returns the number of rows changed."""
-    needles: list[tuple[str, str]] = [(email, new_email)]
-    if len(full_name.strip()) >= SHORTEST_NAME:
-        needles.append((full_name.strip(), label))
-    replacements = [(re.compile(re.escape(old), re.IGNORECASE), new) for old, new in needles]
+    name = searchable_name(full_name)
+    needles = [email] + ([name] if name else [])
+    address, *names = mention_patterns(email, full_name)
+    replacements = [(address, new_email)] + [(pattern, label) for pattern in names]
     changed = 0
     for model in apps.get_models():
         meta = model._meta
@@ -59,7 +60,7 @@ def sweep(
         if not fields:
             continue
         condition = Q()
-        for old, _new in needles:
+        for old in needles:
             for field in fields:
                 condition |= Q(**{f"{field.name}__icontains": old})
         rows = model._base_manager.filter(condition).only(meta.pk.name, *(f.name for f in fields))
