@@ -43,20 +43,29 @@ def _short(text: str, length: int = 30) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _open(uid: str, title: str, desc: str, width: float, height: float) -> list[str]:
+def _open(
+    uid: str, title: str, desc: str, width: float, height: float, kind: str = ""
+) -> list[str]:
     return [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}"'
-        f' width="{width:g}" role="img" aria-labelledby="{uid}-t {uid}-d">',
+        f'<svg class="{" ".join(["chart", kind]).strip()}" xmlns="http://www.w3.org/2000/svg"'
+        f' viewBox="0 0 {width:g} {height:g}" width="{width:g}" role="img"'
+        f' aria-labelledby="{uid}-t {uid}-d">',
         f'<title id="{uid}-t">{escape(title)}</title>',
         f'<desc id="{uid}-d">{escape(desc)}</desc>',
     ]
 
 
-def _legend(series: Sequence[str], y: float, *, dashed: Sequence[bool] = ()) -> list[str]:
+def _legend(
+    series: Sequence[str], y: float, *, dashed: Sequence[bool] = ()
+) -> tuple[list[str], float]:
+    """The legend, wrapped over as many lines as it needs; returns its parts and its bottom."""
     parts = ['<g class="legend">']
     x = 8.0
     for i, label in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
+        width = 34 + 7.2 * len(label)
+        if x > 8 and x + width > WIDTH:
+            x, y = 8.0, y + 22
         if dashed and dashed[i]:
             parts.append(
                 f'<line x1="{x:g}" y1="{y + 6:g}" x2="{x + 18:g}" y2="{y + 6:g}" stroke="{colour}"'
@@ -67,9 +76,9 @@ def _legend(series: Sequence[str], y: float, *, dashed: Sequence[bool] = ()) -> 
                 f'<rect x="{x:g}" y="{y:g}" width="14" height="12" rx="2" fill="{colour}"/>'
             )
         parts.append(f'<text x="{x + 22:g}" y="{y + 11:g}" {FONT}>{escape(label)}</text>')
-        x += 34 + 7.2 * len(label)
+        x += width
     parts.append("</g>")
-    return parts
+    return parts, y + 12
 
 
 def bar_chart(
@@ -130,13 +139,13 @@ def stacked_bar_chart(
 ) -> SafeString:
     """Horizontal stacked bars: one bar per category, one coloured part per series, with the
     total at the end and a legend above."""
-    label_w, row_h, top = label_width, 28, 34
+    legend, legend_bottom = _legend([label for label, _ in series], 8)
+    label_w, row_h, top = label_width, 28, legend_bottom + 14
     plot_w = WIDTH - label_w - 60
     height = top + row_h * max(len(categories), 1) + 8
     totals = [sum(values[i] or 0 for _, values in series) for i in range(len(categories))]
     scale_max = _nice_max(max([*totals, 0]))
-    parts = _open(uid, title, desc, WIDTH, height)
-    parts += _legend([label for label, _ in series], 8)
+    parts = _open(uid, title, desc, WIDTH, height) + legend
     for i, category in enumerate(categories):
         y = top + i * row_h
         parts.append(
@@ -171,8 +180,9 @@ def line_chart(
 ) -> SafeString:
     """Lines over a shared x axis (months), with a y axis from zero and a legend above. A None
     value leaves a gap (e.g. months still to come)."""
-    left, right, top, bottom = 52, 16, 36, 34
-    height = 300
+    legend, legend_bottom = _legend([label for label, _ in series], 8, dashed=dashed)
+    left, right, top, bottom = 52, 16, legend_bottom + 16, 34
+    height = 264 + top
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     values = [v for _, vs in series for v in vs if v is not None]
     scale_max = _nice_max(max([*values, 0]))
@@ -184,8 +194,7 @@ def line_chart(
     def y_at(v: float) -> float:
         return top + plot_h - plot_h * v / scale_max
 
-    parts = _open(uid, title, desc, WIDTH, height)
-    parts += _legend([label for label, _ in series], 8, dashed=dashed)
+    parts = _open(uid, title, desc, WIDTH, height) + legend
     for k in range(5):
         v = scale_max * k / 4
         y = y_at(v)
@@ -262,7 +271,7 @@ def tile_map(
     width = 3 * (tile_w + gap) + gap
     height = 5 * (tile_h + gap) + gap
     top = max(values.values(), default=0)
-    parts = _open(uid, title, desc, width, height)
+    parts = _open(uid, title, desc, width, height, "map")
     for code, (col, row) in TILES.items():
         value = values.get(code, 0)
         level = 0 if not value or not top else 1 + min(4, math.floor(5 * value / top - 1e-9))

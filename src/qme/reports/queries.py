@@ -83,6 +83,16 @@ class Table:
     #: Columns that hold numbers (right-aligned on the page, numeric in XLSX).
     numeric: frozenset[int] = frozenset()
 
+    def _labelled(self, row: list[Any]) -> list[tuple[str, Any, bool]]:
+        return [(self.columns[i], cell, i in self.numeric) for i, cell in enumerate(row)]
+
+    def labelled_rows(self) -> list[list[tuple[str, Any, bool]]]:
+        """Each cell with its column heading and whether it is a number, for the page."""
+        return [self._labelled(row) for row in self.rows]
+
+    def labelled_totals(self) -> list[tuple[str, Any, bool]]:
+        return self._labelled(self.totals) if self.totals else []
+
     def all_rows(self) -> list[list[Any]]:
         return [*self.rows, *([self.totals] if self.totals else [])]
 
@@ -234,7 +244,12 @@ def pipeline(scope: Scope) -> ReportData:
 
 
 def latest_cohort(scope: Scope) -> int | None:
-    latest = Traineeship.objects.filter(scope.q()).aggregate(latest=Max("start_date"))["latest"]
+    """The latest cohort that has started (or, when none has, the first to come)."""
+    found = Traineeship.objects.filter(scope.q()).aggregate(
+        started=Max("start_date", filter=Q(start_date__lte=timezone.localdate())),
+        coming=Min("start_date"),
+    )
+    latest = found["started"] or found["coming"]
     return latest.year if latest else None
 
 
