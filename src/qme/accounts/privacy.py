@@ -3,8 +3,9 @@
 Erasure anonymises the account in place (the rows that point at it stay, and show "Erased
 person"): the name becomes "Erased person", the address a unique non-address, the phone and
 preferred name go, the password becomes unusable, the account inactive (so nobody signs in as
-it), and the API tokens are deleted. The language stays, so that nothing breaks where a language
-is needed. This runs last, after every other app has erased what it holds.
+it), and the API tokens and the drafts of forms not yet sent are deleted. The language stays,
+so that nothing breaks where a language is needed. This runs last, after every other app has
+erased what it holds.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .models import User
 
 
 def personal_data(user: User) -> dict[str, Any]:
+    drafts = getattr(user, "drafts", None)  # forms being typed, kept on the server
     return {
         "profile": {
             "e-mail address": user.email,
@@ -38,6 +40,12 @@ def personal_data(user: User) -> dict[str, Any]:
             }
             for token in user.api_tokens.all()
         ],
+        "drafts of forms not yet sent": [
+            {"form": draft.key, "saved": when(draft.updated_at), "content": draft.data}
+            for draft in drafts.all()
+        ]
+        if drafts is not None
+        else [],
     }
 
 
@@ -47,6 +55,8 @@ def erasure_blockers(user: User) -> list[str]:
 
 def erase(user: User) -> None:
     user.api_tokens.all().delete()
+    if (drafts := getattr(user, "drafts", None)) is not None:
+        drafts.all().delete()
     user.full_name = erased_name()
     user.preferred_name = ""
     user.phone = ""

@@ -5,8 +5,8 @@ Erasure keeps that things happened, not who the person was: the events they took
 (what, when, on which object), but their name and address leave every label, reason, detail and
 recorded field change of the trail (audit events and django-auditlog entries), the reasons and
 details they wrote themselves go, the address and network address of their field changes go, and
-the history of their own account keeps no values. The one event "a person was erased" is written
-afterwards by the privacy app and names no one but the office member who did it.
+the history of their own account goes: it keeps one event, "a person was erased", written
+afterwards by the privacy app, naming no one but the office member who did it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from django.db.models import Q
 from qme.privacy.protocol import erased_name, mention_patterns, searchable_name, when
 
 from .models import AuditEvent
-from .services import forget_personal_data
 
 
 def personal_data(user) -> dict[str, Any]:
@@ -91,8 +90,10 @@ def erase(user) -> None:
     # What they wrote themselves, and their address.
     AuditEvent.objects.filter(actor=user).update(actor_label=label, reason="", data={})
     LogEntry.objects.filter(actor=user).update(actor_email="", remote_addr=None, remote_port=None)
-    # Their own account: that things happened to it, not what.
-    forget_personal_data(user, label=label)
+    # Their own account: its history goes; the one event of the erasure is written afterwards.
+    user_type = ContentType.objects.get_for_model(user, for_concrete_model=True)
+    AuditEvent.objects.filter(target_type=user_type, target_id=str(user.pk)).delete()
+    LogEntry.objects.filter(content_type=user_type, object_pk=str(user.pk)).delete()
     # Everywhere else: their name and address leave labels, reasons, details and changes.
     event_fields = ["actor_label", "target_label", "reason", "data"]
     for event in AuditEvent.objects.filter(_mentions(event_fields, needles)).iterator():

@@ -10,6 +10,7 @@ LABELS = {
     # accounts
     "profile": _("profile"),
     "API tokens": _("API tokens"),
+    "drafts of forms not yet sent": _("drafts of forms not yet sent"),
     # organisations
     "roles": _("roles"),
     # audit

@@ -257,5 +257,11 @@ def erase(*, actor: User, person: User, reason: str, confirmation: str) -> Erasu
             skip=(User, Erasure),
         )
     erasure = Erasure.objects.create(person=person, erased_by=actor, reason=reason)
-    record_event(actor=actor, action="person.erased", target=erasure, reason=reason)
+    record_event(
+        actor=actor,
+        action="person.erased",
+        target=person,
+        reason=reason,
+        data={"erasure": erasure.pk},
+    )
     return erasure
