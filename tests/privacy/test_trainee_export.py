@@ -218,3 +218,17 @@ def test_the_export_costs_the_same_queries_with_a_longer_record(
     client = client_for(world.trainee_a)
     with django_assert_max_num_queries(80):
         unzip(export(client, graduate.traineeship))
+
+
+def test_the_office_s_export_of_a_dutch_trainee_is_in_dutch(world, graduate, client_for):
+    trainee = fresh(world.trainee_a)
+    trainee.language = "nl"
+    trainee.save()
+    office = fresh(world.office)
+    office.language = "en"
+    office.save()
+    archive = unzip(export(client_for(office), graduate.traineeship))
+    record = json_in(archive, "record.json")
+    assert record["traineeship"]["status"] == "Afgerond"
+    text = pdf_text(archive.read("portfolio.pdf"))
+    assert "Opleidingsplan" in text

@@ -149,11 +149,13 @@ def _record_providers():
 
 
 def trainee_record(traineeship) -> dict[str, Any]:
-    """The whole record of one traineeship, as the trainee may see it (record.json)."""
-    record: dict[str, Any] = {}
-    for provider in _record_providers():
-        record.update(provider.module.record_of(traineeship))
+    """The whole record of one traineeship, as the trainee may see it (record.json), with its
+    labels (statuses, kinds) in the trainee's language, whoever downloads it."""
     trainee = traineeship.trainee
+    record: dict[str, Any] = {}
+    with translation.override(trainee.language):
+        for provider in _record_providers():
+            record.update(provider.module.record_of(traineeship))
     return {
         "format": "qme-trainee-record/1",
         "exported": timezone.now(),
