@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qme.accounts.middleware.SessionActivityMiddleware",
     "qme.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,7 +181,14 @@ MFA_ADAPTER = "qme.accounts.adapter.MFAAdapter"
 # Roles whose holders must have two-factor authentication before they can work.
 QME_MFA_REQUIRED_ROLES = envlist("QME_MFA_REQUIRED_ROLES", "programme_office,examination_board")
 
-SESSION_COOKIE_AGE = envint("QME_SESSION_SECONDS", 8 * 60 * 60)
+# A session ends after QME_SESSION_IDLE_SECONDS without activity (the page warns two minutes
+# before, and what the person was typing is kept as a draft), and after QME_SESSION_SECONDS
+# whatever the activity. Activity is written at most once per SESSION_ACTIVITY_RESOLUTION seconds.
+SESSION_IDLE_SECONDS = envint("QME_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_MAX_SECONDS = envint("QME_SESSION_SECONDS", 12 * 60 * 60)
+SESSION_ACTIVITY_RESOLUTION = 60
+SESSION_WARNING_SECONDS = 120
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
 
 # --- Languages and time ---------------------------------------------------------------------------

@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/language/", core_views.set_language, name="set_language"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/session/", account_views.session_status, name="session_status"),
+    path("accounts/drafts/", account_views.drafts, name="drafts"),
+    path("accounts/drafts/discard/", account_views.draft_discard, name="draft_discard"),
     path("accounts/api-tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "accounts/api-tokens/<int:pk>/revoke/",

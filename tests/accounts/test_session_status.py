@@ -21,9 +21,9 @@ def test_it_gives_the_seconds_left_to_a_signed_in_person(client, world, settings
     assert 0 < body["seconds_left"] <= settings.SESSION_COOKIE_AGE
 
 
-def test_it_refuses_a_change(client, world):
+def test_it_refuses_other_methods(client, world):
     client.force_login(world.trainee_a)
-    assert client.post(reverse("session_status")).status_code == 405
+    assert client.put(reverse("session_status")).status_code == 405
 
 
 def test_it_costs_one_query_with_cached_sessions(

@@ -22,6 +22,7 @@ def test_it_enqueues_a_job_once_per_period(db):
         "schedule-reviews",
         "notification-digest",
         "prune-sent-email",
+        "delete-stale-drafts",
     ]
     assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == []
     assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == [

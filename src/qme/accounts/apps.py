@@ -9,7 +9,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in
 
-        from . import models
+        from . import models, services
 
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
+        # Django's sign-in hook: a new session starts its inactivity and maximum-time clocks.
+        user_logged_in.connect(
+            lambda request, **kwargs: services.start_session(request.session),
+            dispatch_uid="qme.accounts.start_session",
+            weak=False,
+        )

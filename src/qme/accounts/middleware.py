@@ -4,12 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from . import services
 from .adapter import has_totp, mfa_required
+
+
+class SessionActivityMiddleware:
+    """A session ends after a period without activity, and after a maximum time whatever the
+    activity. Asking how long the session has left (the page's warning does, every minute) is
+    not activity."""
+
+    QUIET_PATHS = ("/accounts/session/", "/static/", "/health")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if services.session_too_old(request.session):
+                logout(request)
+            elif not request.path.startswith(self.QUIET_PATHS):
+                services.touch_session(request.session)
+        return self.get_response(request)
 
 
 class UserLanguageMiddleware:

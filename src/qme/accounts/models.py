@@ -129,3 +129,22 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Draft(models.Model):
+    """What a person was typing in a form and has not sent yet, kept on the server while they
+    type, so that nothing is lost when their session ends or the browser closes. One per person
+    and form; removed when the form is sent, and after DRAFT_DAYS without change."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    key = models.CharField(max_length=300)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_form")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +19,7 @@ from qme.core.errors import ActionRefused
 from qme.core.mail import queue_email
 from qme.core.permissions import require
 
-from .models import ApiToken, User
+from .models import ApiToken, Draft, User
 
 EDITABLE_FIELDS = ("full_name", "preferred_name", "phone", "language")
 
@@ -174,3 +178,91 @@ def authenticate_api_token(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Sessions that end after inactivity, and drafts that survive it ----------------------------
+
+#: A draft may hold this many characters of form data at most.
+DRAFT_MAX_CHARS = 100_000
+#: Drafts untouched for this many days are removed by the nightly job.
+DRAFT_DAYS = 30
+
+
+def touch_session(session, *, now: dt.datetime | None = None, force: bool = False) -> bool:
+    """Activity: the session now ends QME_SESSION_IDLE_SECONDS from now. Written at most once
+    a minute (force: now), so that a busy page does not write its session on every request.
+    Returns whether it was written."""
+    now = now or timezone.now()
+    last = session.get("qme_active_at", 0)
+    if not force and now.timestamp() - last < settings.SESSION_ACTIVITY_RESOLUTION:
+        return False
+    session["qme_active_at"] = int(now.timestamp())
+    session.set_expiry(now + dt.timedelta(seconds=settings.SESSION_IDLE_SECONDS))
+    return True
+
+
+def start_session(session, *, now: dt.datetime | None = None) -> None:
+    """At sign-in: the clocks of inactivity and of the maximum time start now."""
+    now = now or timezone.now()
+    session["qme_signed_in_at"] = int(now.timestamp())
+    touch_session(session, now=now, force=True)
+
+
+def session_too_old(session, *, now: dt.datetime | None = None) -> bool:
+    """Whatever the activity, a sign-in lasts at most QME_SESSION_SECONDS."""
+    now = now or timezone.now()
+    started = session.get("qme_signed_in_at")
+    if started is None:
+        session["qme_signed_in_at"] = int(now.timestamp())
+        return False
+    return now.timestamp() - started > settings.SESSION_MAX_SECONDS
+
+
+def _clean_draft(data: object) -> dict[str, list[str]]:
+    """Field name → list of values, strings only; anything else is refused."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("A draft is a set of form fields."))
+    cleaned: dict[str, list[str]] = {}
+    for name, values in data.items():
+        values = values if isinstance(values, list) else [values]
+        if not isinstance(name, str) or not all(isinstance(v, str) for v in values):
+            raise ValidationError(_("A draft holds text only."))
+        if name == "csrfmiddlewaretoken" or "password" in name.lower() or "\x00" in name:
+            continue
+        cleaned[name[:200]] = [v.replace("\x00", "") for v in values]
+    if sum(len(v) for vs in cleaned.values() for v in vs) > DRAFT_MAX_CHARS:
+        raise ValidationError(_("This draft is too long to keep."))
+    return cleaned
+
+
+def _clean_key(key: str) -> str:
+    key = (key or "").strip()
+    if not key.startswith("/") or len(key) > 300 or "\x00" in key:
+        raise ValidationError(_("A draft belongs to a page of this site."))
+    return key
+
+
+def save_draft(*, user: User, key: str, data: object) -> Draft:
+    draft, _created = Draft.objects.update_or_create(
+        user=user,
+        key=_clean_key(key),
+        defaults={"data": _clean_draft(data), "updated_at": timezone.now()},
+    )
+    return draft
+
+
+def get_draft(*, user: User, key: str) -> Draft | None:
+    return Draft.objects.filter(user=user, key=_clean_key(key)).first()
+
+
+def discard_draft(*, user: User, key: str) -> int:
+    deleted, _kinds = Draft.objects.filter(user=user, key=_clean_key(key)).delete()
+    return deleted
+
+
+def delete_stale_drafts(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    deleted, _kinds = Draft.objects.filter(
+        updated_at__lt=now - dt.timedelta(days=DRAFT_DAYS)
+    ).delete()
+    return deleted

@@ -3,6 +3,8 @@ person's own profile and API tokens."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -267,16 +269,61 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("api_tokens")
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def session_status(request: HttpRequest) -> HttpResponse:
     """Whether the browser is still signed in and how many seconds the session has left, so a
-    page can warn before it ends. Reading it does not extend the session; it costs one query
-    (the person) when sessions are kept in the cache."""
+    page can warn before it ends. Reading it (GET) is not activity; POST ("stay signed in")
+    is. A GET costs one query (the person) when sessions are kept in the cache."""
     if not request.user.is_authenticated:
         response = JsonResponse({"signed_in": False})
     else:
+        if request.method == "POST":
+            services.touch_session(request.session, force=True)
         response = JsonResponse(
-            {"signed_in": True, "seconds_left": request.session.get_expiry_age()}
+            {
+                "signed_in": True,
+                "seconds_left": request.session.get_expiry_age(),
+                "warn_seconds": settings.SESSION_WARNING_SECONDS,
+            }
         )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in_json(request: HttpRequest) -> JsonResponse | None:
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Sign in first."), "code": "not_signed_in"}, status=401)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def drafts(request: HttpRequest) -> HttpResponse:
+    """GET ?key=/page/: the person's draft of the form on that page; POST key, data (JSON):
+    keep it. Only the person's own drafts exist for them."""
+    if refusal := _signed_in_json(request):
+        return refusal
+    try:
+        if request.method == "GET":
+            draft = services.get_draft(user=request.user, key=request.GET.get("key", ""))
+            return JsonResponse({"data": draft.data if draft else None})
+        try:
+            data = json.loads(request.POST.get("data", ""))
+        except ValueError:
+            return JsonResponse(
+                {"detail": _("The draft is not readable."), "code": "invalid"}, status=422
+            )
+        services.save_draft(user=request.user, key=request.POST.get("key", ""), data=data)
+    except ValidationError as error:
+        return JsonResponse({"detail": " ".join(error.messages), "code": "invalid"}, status=422)
+    return JsonResponse({"saved": True})
+
+
+@require_POST
+def draft_discard(request: HttpRequest) -> HttpResponse:
+    if refusal := _signed_in_json(request):
+        return refusal
+    try:
+        deleted = services.discard_draft(user=request.user, key=request.POST.get("key", ""))
+    except ValidationError as error:
+        return JsonResponse({"detail": " ".join(error.messages), "code": "invalid"}, status=422)
+    return JsonResponse({"discarded": bool(deleted)})

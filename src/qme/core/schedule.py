@@ -19,6 +19,7 @@ class Job:
     every: dt.timedelta
 
     def task(self) -> Task:
+        from qme.accounts import tasks as account_tasks
         from qme.feedback import tasks as feedback_tasks
         from qme.notifications import tasks as notification_tasks
         from qme.positions import tasks as position_tasks
@@ -35,6 +36,7 @@ class Job:
             "schedule-reviews": feedback_tasks.schedule_due_reviews,
             "notification-digest": notification_tasks.send_digests,
             "prune-sent-email": notification_tasks.prune_sent_email,
+            "delete-stale-drafts": account_tasks.delete_stale_drafts,
         }[self.name]
 
 
@@ -48,6 +50,7 @@ JOBS = (
     Job("schedule-reviews", dt.timedelta(hours=24)),
     Job("notification-digest", dt.timedelta(hours=24)),
     Job("prune-sent-email", dt.timedelta(hours=24)),
+    Job("delete-stale-drafts", dt.timedelta(hours=24)),
 )
 
 
