@@ -229,3 +229,13 @@ def test_the_api_marks_all_read(world, notify, client_for):
 
 def test_the_api_needs_sign_in(db, client):
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_the_short_text_is_the_message_without_greeting_link_and_signature(world, notify):
+    world.supervisor_a.language = "en"
+    world.supervisor_a.save()
+    (notification,) = notify(world.supervisor_a, item="Statistics")
+    assert notification.text.startswith("Tim Trainee has completed “Statistics”")
+    assert "with a comment). The link itself signs nothing" in notification.text
+    assert "QME Programme Office" not in notification.text
+    assert len(notification.text) <= 300

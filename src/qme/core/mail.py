@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from qme.notifications.models import EmailDelivery, Notification
 
 SUBJECT_PREFIX = "[QME] "
-SUMMARY_LENGTH = 500
+SUMMARY_LENGTH = 300
 
 
 def render_email(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
@@ -115,7 +115,8 @@ def summary(body: str) -> str:
         for line in p.splitlines()
         if line.strip() and "://" not in line
     ]
-    text = " ".join(lines)
+    # A sentence that introduced the link ("… here:") ends with a full stop without it.
+    text = " ".join(line[:-1] + "." if line.endswith(":") else line for line in lines)
     if len(text) > SUMMARY_LENGTH:
         text = text[: SUMMARY_LENGTH - 1].rstrip() + "…"
     return text
