@@ -100,6 +100,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _person(request, pk)
     erasure = Erasure.objects.filter(person=subject).select_related("erased_by").first()
     form = ErasureForm(request.POST or None)
+    if request.method == "POST" and erasure is not None:
+        # A second click of the same erasure: it has happened, once.
+        messages.info(request, _("This person has already been erased."))
+        return redirect("privacy:person", pk=pk)
     if request.method == "POST":
         if form.is_valid():
             try:
