@@ -96,7 +96,7 @@ def test_the_office_sees_failed_emails(world, failed, client_for):
 def test_the_office_home_page_counts_failed_emails(world, failed, client_for):
     response = client_for(world.office).get(reverse("home"))
     section = next(s for s in response.context["sections"] if s.kind == "email_deliveries")
-    assert section.context["failed_count"] == 1
+    assert section.context["failed"] == 1
     assert reverse("notifications:deliveries") in response.content.decode()
 
 
@@ -226,3 +226,24 @@ def test_sign_in_emails_are_recorded_too(world, client, emails):
     assert delivery.to == world.supervisor_a.email
     assert delivery.recipient == world.supervisor_a
     assert delivery.subject == message.subject
+
+
+def test_an_email_waiting_longer_than_every_retry_is_flagged_for_the_office(world, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    EmailDelivery.objects.create(
+        to="late@example.org",
+        subject="Waiting",
+        body="…",
+        created_at=timezone.now() - dt.timedelta(hours=4),
+    )
+    EmailDelivery.objects.create(to="fresh@example.org", subject="Just queued", body="…")
+    client = client_for(world.office)
+    home = client.get(reverse("home"))
+    section = next(s for s in home.context["sections"] if s.kind == "email_deliveries")
+    assert section.context == {"failed": 0, "stuck": 1}
+    assert "is the worker running?" in home.content.decode()
+    page = client.get(reverse("notifications:deliveries")).content.decode()
+    assert "1 e-mail has been waiting for more than three hours" in page

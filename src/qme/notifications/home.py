@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from qme.accounts.models import User
 from qme.organisations.home import HomeSection
 
-from .models import EmailDelivery, EmailStatus
+from . import selectors
 
 
 def office_section(user: User) -> HomeSection:
@@ -15,5 +15,5 @@ def office_section(user: User) -> HomeSection:
         kind="email_deliveries",
         title=str(_("E-mail delivery")),
         template="notifications/home_office.html",
-        context={"failed_count": EmailDelivery.objects.filter(status=EmailStatus.FAILED).count()},
+        context=selectors.delivery_counts(),
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from .models import EmailDelivery, EmailStatus, Notification
 
@@ -20,3 +23,19 @@ def unread_count(user) -> int:
 
 def failed_deliveries() -> QuerySet[EmailDelivery]:
     return EmailDelivery.objects.filter(status=EmailStatus.FAILED).prefetch_related("attachments")
+
+
+#: An e-mail still queued this long after it was created has outlived every retry
+#: (1 + 5 + 30 + 120 minutes): the worker is not running, or its task was lost.
+STUCK_AFTER = dt.timedelta(hours=3)
+
+
+def delivery_counts() -> dict[str, int]:
+    """Failed e-mails, and e-mails waiting longer than any retry takes. One query."""
+    return EmailDelivery.objects.aggregate(
+        failed=Count("pk", filter=Q(status=EmailStatus.FAILED)),
+        stuck=Count(
+            "pk",
+            filter=Q(status=EmailStatus.QUEUED, created_at__lt=timezone.now() - STUCK_AFTER),
+        ),
+    )

@@ -104,7 +104,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/deliveries.html",
-        {"page": paginate(request, selectors.failed_deliveries())},
+        {"page": paginate(request, selectors.failed_deliveries()), **selectors.delivery_counts()},
     )
 
 
