@@ -151,6 +151,77 @@ def test_the_credential_is_found_under_another_json_name():
     assert credential_from_bytes(out.getvalue())["name"] == "Teamwork Badge"
 
 
+def _pdf_with(*attachments: tuple[str, bytes]) -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(blank_pdf()))
+    for name, content in attachments:
+        writer.add_attachment(name, content)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _changed_simple() -> bytes:
+    credential = json.loads(SIMPLE.read_text())
+    credential["name"] = "Another Badge"
+    return json.dumps(credential).encode()
+
+
+@pytest.mark.parametrize(
+    "attachments",
+    [
+        # the genuine one first or second: neither order is taken
+        [("credential.json", SIMPLE.read_bytes()), ("credential.json", _changed_simple())],
+        [("credential.json", _changed_simple()), ("credential.json", SIMPLE.read_bytes())],
+        [("credential.json", SIMPLE.read_bytes()), ("other.json", _changed_simple())],
+        [("a.json", SIMPLE.read_bytes()), ("b.jsonld", SIMPLE.read_bytes())],
+    ],
+)
+def test_a_pdf_with_more_than_one_credential_is_refused_as_ambiguous(tmp_path, attachments):
+    pdf = tmp_path / "two.pdf"
+    pdf.write_bytes(_pdf_with(*attachments))
+    code, out = run(str(pdf))
+    assert code == 1
+    assert out.startswith("INVALID: the PDF has 2 credentials attached; it must carry exactly one")
+
+
+def test_other_attachments_beside_the_one_credential_are_no_problem(tmp_path):
+    pdf = tmp_path / "one.pdf"
+    pdf.write_bytes(
+        _pdf_with(
+            ("notes.json", b'{"note": "not a credential"}'),
+            ("credential.json", SIMPLE.read_bytes()),
+            ("readme.txt", b"hello"),
+        )
+    )
+    code, out = run(str(pdf))
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000, 1_000_000])
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_absurdly_nested_json_is_invalid_not_a_crash(tmp_path, depth, opening):
+    closing = "]" if opening == "[" else "}"
+    path = tmp_path / "deep.json"
+    path.write_text(opening * depth + closing * depth)
+    code, out = run(str(path))
+    assert code == 1
+    assert out.startswith("INVALID: ")
+    assert out.count("\n") == 1
+    status_list = tmp_path / "list.json"
+    status_list.write_text(opening * depth + closing * depth)
+    code, out = run(str(REVOKED), "--status-list", str(status_list))
+    assert code == 3
+    assert "the status list file cannot be used" in out
+
+
+def test_absurdly_nested_json_inside_a_pdf_is_invalid_not_a_crash(tmp_path):
+    pdf = tmp_path / "deep.pdf"
+    pdf.write_bytes(_pdf_with(("credential.json", b"[" * 200_000 + b"]" * 200_000)))
+    code, out = run(str(pdf))
+    assert code == 1
+    assert out.startswith("INVALID: ")
+
+
 def test_a_broken_pdf_is_refused():
     with pytest.raises(CredentialError):
         credential_from_bytes(b"%PDF-1.7\nthis is no pdf")

@@ -201,6 +201,25 @@ def test_multikeys_round_trip():
         multibase_decode("uAAAA")
 
 
+@pytest.mark.parametrize(
+    "value", ["z3mJ ", "z3mJ\n", "z3mJ\t", "z3mJ\u00a0", "z 3mJ", "z3m0J", "z3mIJ"]
+)
+def test_a_multibase_value_with_whitespace_or_a_character_outside_base58_is_refused(value):
+    with pytest.raises(CredentialError):
+        multibase_decode(value)
+
+
+def test_a_proof_value_with_whitespace_after_it_does_not_verify(issuer_key):
+    document = signed(diploma(status_index=None), issuer_key)
+    assert verify(document).outcome == VALID
+    for tail in (" ", "\n", "\r\n", "\u00a0"):
+        changed = copy.deepcopy(document)
+        changed["proof"]["proofValue"] += tail
+        result = verify(changed)
+        assert result.outcome == INVALID
+        assert "proofValue" in result.reason
+
+
 def test_a_did_key_issuer_signs_with_its_own_did_key():
     key = Ed25519PrivateKey.generate()
     document = diploma(status_index=None)

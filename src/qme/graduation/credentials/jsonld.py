@@ -47,6 +47,8 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
 class ContextNotBundled(CredentialError):
     """A document refers to a JSON-LD context that is not bundled; it is never fetched."""
 
+    code = "context_not_bundled"
+
     def __init__(self, url: str) -> None:
         super().__init__(f"the JSON-LD context {url!r} is not one of the bundled contexts")
         self.url = url
@@ -54,6 +56,8 @@ class ContextNotBundled(CredentialError):
 
 class UndefinedTerms(CredentialError):
     """The document uses properties or types that its contexts do not define."""
+
+    code = "undefined_terms"
 
     def __init__(self, terms: list[str]) -> None:
         listed = ", ".join(terms[:10])
@@ -115,7 +119,7 @@ def _reraise(error: Exception) -> None:
         cause = cause.__cause__ or cause.__context__
     message = deepest.args[0] if deepest.args and isinstance(deepest.args[0], str) else str(deepest)
     message = " ".join(message.split())
-    raise CredentialError(f"the document is not valid JSON-LD: {message}") from error
+    raise CredentialError(f"the document is not valid JSON-LD: {message}", code="jsonld") from error
 
 
 def expand(document: dict[str, Any]) -> tuple[list[Any], list[str]]:
@@ -196,7 +200,9 @@ class _BoundedURDNA2015(URDNA2015):
     def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
         self.n_degree_calls += 1
         if self.n_degree_calls > MAX_N_DEGREE_HASHES:
-            raise CredentialError("the document's blank nodes are too costly to canonicalise")
+            raise CredentialError(
+                "the document's blank nodes are too costly to canonicalise", code="jsonld"
+            )
         return super().hash_n_degree_quads(id_, issuer)
 
 
@@ -248,7 +254,7 @@ def _canonical(expanded: list[Any]) -> str:
             if part["type"] == "blank node"
         }
         if len(blank_nodes) > MAX_BLANK_NODES:
-            raise CredentialError("the document has too many blank nodes")
+            raise CredentialError("the document has too many blank nodes", code="jsonld")
         return _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
     except Exception as error:
         _reraise(error)

@@ -26,6 +26,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from .errors import CredentialError
 
 ED25519_PUB_MULTICODEC = b"\xed\x01"
+# Only the characters of the base58btc alphabet: the base58 library itself strips whitespace
+# around a value, so a proofValue with a space or a newline after it would decode as valid.
+_BASE58BTC = re.compile(r"z[1-9A-HJ-NP-Za-km-z]+")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 PublicKeyLike = Ed25519PublicKey | bytes | str
@@ -39,6 +42,8 @@ def multibase_decode(value: str) -> bytes:
     """Decode multibase base58btc ('z' prefix)."""
     if not isinstance(value, str) or not value.startswith("z") or len(value) < 2:
         raise CredentialError("not a multibase base58btc value (it must start with 'z')")
+    if not _BASE58BTC.fullmatch(value):
+        raise CredentialError("not a valid base58btc value (a character outside its alphabet)")
     try:
         return base58.b58decode(value[1:], alphabet=base58.BITCOIN_ALPHABET)
     except ValueError as error:

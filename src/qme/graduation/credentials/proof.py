@@ -134,27 +134,41 @@ def verify_proof(
     hashed: gives the data signed (`hash_data`), when the caller has the expansions at hand.
     """
     if not is_supported(proof):
-        raise CredentialError(f"the proof is not a {PROOF_TYPE} with the cryptosuite {CRYPTOSUITE}")
+        raise CredentialError(
+            f"the proof is not a {PROOF_TYPE} with the cryptosuite {CRYPTOSUITE}",
+            code="unsupported_proof",
+        )
     if "@context" in proof and proof["@context"] != document.get("@context"):
-        raise CredentialError("the proof's @context differs from the document's")
+        raise CredentialError(
+            "the proof's @context differs from the document's", code="unsupported_proof"
+        )
     if "previousProof" in proof:
-        raise CredentialError("proof chains (previousProof) are not supported")
+        raise CredentialError(
+            "proof chains (previousProof) are not supported", code="unsupported_proof"
+        )
     created = proof.get("created")
     if created is not None and parse_datetime(created) is None:
-        raise CredentialError(f"the proof's created {created!r} is not a date and time")
+        raise CredentialError(
+            f"the proof's created {created!r} is not a date and time", code="date"
+        )
     try:
         signature = multibase_decode(proof.get("proofValue", ""))
     except CredentialError as error:
-        raise CredentialError(f"the proofValue is not valid: {error}") from error
+        raise CredentialError(
+            f"the proofValue is not valid: {error}", code="proof_value"
+        ) from error
     if len(signature) != 64:
-        raise CredentialError("the proofValue is not an Ed25519 signature (64 bytes)")
+        raise CredentialError(
+            "the proofValue is not an Ed25519 signature (64 bytes)", code="proof_value"
+        )
     data = hashed() if hashed is not None else hash_data(document, proof)
     try:
         public_key.verify(signature, data)
     except InvalidSignature:
         raise CredentialError(
             "the signature does not match: the credential was changed after signing, or was "
-            "signed with another key"
+            "signed with another key",
+            code="signature_mismatch",
         ) from None
 
 

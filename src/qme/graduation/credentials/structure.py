@@ -24,6 +24,29 @@ OB_CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 SCHEMA_FILE = "ob_v3p0_achievementcredential_schema.json"
 
 
+# No credential nests deeper than a dozen levels; a document nested deeper than this is refused
+# before anything walks it recursively (copying, JSON-LD, the schema).
+MAX_NESTING = 64
+
+
+def check_nesting(document: Any, limit: int = MAX_NESTING) -> None:
+    """Raises CredentialError when JSON arrays and objects nest deeper than the limit."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            raise CredentialError(
+                f"the JSON is nested more than {limit} levels deep", code="too_deeply_nested"
+            )
+        stack.extend((child, depth + 1) for child in children)
+
+
 def types_of(node: Any) -> list[str]:
     if not isinstance(node, dict):
         return []
@@ -162,7 +185,9 @@ def _check_schema(document: dict[str, Any]) -> None:
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the credential"
         message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
-        raise CredentialError(f"it does not match the Open Badges 3.0 schema at {where}: {message}")
+        raise CredentialError(
+            f"it does not match the Open Badges 3.0 schema at {where}: {message}", code="schema"
+        )
 
 
 def check_open_badge(document: dict[str, Any]) -> None:

@@ -39,6 +39,7 @@ from .proof import (
 )
 from .structure import (
     check_context,
+    check_nesting,
     check_open_badge,
     check_status_list_credential,
     issuer_id,
@@ -68,6 +69,16 @@ class VerificationResult:
     issuer_id: str | None = None
     verification_method: str | None = None
     key_source: str | None = None  # "registry", "did:key" or "fragment" (see keys.py)
+    # The kinds of the reasons (errors.REASON_CODES), one per problem, for INVALID.
+    codes: tuple[str, ...] = ()
+
+    @property
+    def code(self) -> str | None:
+        """A stable, machine-readable name of the reason: the first problem's kind for INVALID,
+        "revoked" or "status_unknown" for those outcomes, None for VALID."""
+        if self.outcome == INVALID:
+            return self.codes[0] if self.codes else "invalid"
+        return {REVOKED: "revoked", STATUS_UNKNOWN: "status_unknown"}.get(self.outcome)
 
     @property
     def valid(self) -> bool:
@@ -122,17 +133,23 @@ def _check_dates(document: dict[str, Any], now: datetime, what: str) -> None:
     valid_from_text = document.get("validFrom")
     valid_from = parse_datetime(valid_from_text)
     if valid_from_text is not None and valid_from is None:
-        raise CredentialError(f"the {what}'s validFrom {valid_from_text!r} is not a date and time")
+        raise CredentialError(
+            f"the {what}'s validFrom {valid_from_text!r} is not a date and time", code="date"
+        )
     valid_until_text = document.get("validUntil")
     valid_until = parse_datetime(valid_until_text)
     if valid_until_text is not None and valid_until is None:
         raise CredentialError(
-            f"the {what}'s validUntil {valid_until_text!r} is not a date and time"
+            f"the {what}'s validUntil {valid_until_text!r} is not a date and time", code="date"
         )
     if valid_from is not None and valid_from > now:
-        raise CredentialError(f"the {what} is not valid before {valid_from_text} (validFrom)")
+        raise CredentialError(
+            f"the {what} is not valid before {valid_from_text} (validFrom)", code="not_yet_valid"
+        )
     if valid_until is not None and valid_until < now:
-        raise CredentialError(f"the {what} expired on {valid_until_text} (validUntil)")
+        raise CredentialError(
+            f"the {what} expired on {valid_until_text} (validUntil)", code="expired"
+        )
 
 
 def _check_signature(
@@ -141,19 +158,27 @@ def _check_signature(
     """Proof, verification method, defined terms and signature of a signed document."""
     proofs = proofs_of(document)
     if not proofs:
-        raise CredentialError(f"the {what} has no proof")
+        raise CredentialError(f"the {what} has no proof", code="no_proof")
     supported = [proof for proof in proofs if is_supported(proof)]
     if not supported:
-        raise CredentialError(f"the {what} has no {PROOF_TYPE} with the cryptosuite {CRYPTOSUITE}")
+        raise CredentialError(
+            f"the {what} has no {PROOF_TYPE} with the cryptosuite {CRYPTOSUITE}",
+            code="unsupported_proof",
+        )
     issuer = issuer_id(document)
     resolved: list[tuple[dict[str, Any], ResolvedKey]] = []
     for proof in supported:
         if proof.get("proofPurpose") != ASSERTION_METHOD:
             raise CredentialError(
-                f"the proof's purpose is {proof.get('proofPurpose')!r}, not {ASSERTION_METHOD}"
+                f"the proof's purpose is {proof.get('proofPurpose')!r}, not {ASSERTION_METHOD}",
+                code="unsupported_proof",
             )
         method = proof.get("verificationMethod")
-        resolved.append((proof, resolve_verification_method(method, issuer, key_resolver)))
+        try:
+            resolved.append((proof, resolve_verification_method(method, issuer, key_resolver)))
+        except CredentialError as error:
+            error.code = "verification_method"
+            raise
     # Each part is expanded once, for the check of its terms and for its canonical form.
     expanded_document = jsonld.expand_defined(unsecured(document))
     canonical_document: list[str] = []
@@ -179,19 +204,24 @@ def _problems(
     now: datetime,
     *,
     status_list: bool = False,
-) -> tuple[list[str], ResolvedKey | None, str | None]:
+) -> tuple[list[tuple[str, str]], ResolvedKey | None, str | None]:
     """Every independent reason to reject a signed document, like the 1EdTech validator reports
-    them all: proof, context, structure, signature, dates. Also the key when the signature holds.
+    them all: proof, context, structure, signature, dates; each as (code, reason). Also the key
+    when the signature holds.
     """
     what = "status list" if status_list else "credential"
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
+
+    def add(error: CredentialError, default: str) -> None:
+        problems.append((default if error.code == "invalid" else error.code, str(error)))
+
     if not proofs_of(document):
-        problems.append(f"the {what} has no proof")
+        problems.append(("no_proof", f"the {what} has no proof"))
     try:
         check_context(document, open_badge=not status_list)
         context_ok = True
     except CredentialError as error:
-        problems.append(str(error))
+        add(error, "context")
         context_ok = False
     try:
         if status_list:
@@ -199,18 +229,21 @@ def _problems(
         else:
             check_open_badge(document)
     except CredentialError as error:
-        problems.append(str(error))
+        add(error, "status" if status_list else "not_an_open_badge")
     key = method = None
     if context_ok and proofs_of(document):
         try:
             key, method = _check_signature(document, key_resolver, what)
         except CredentialError as error:
-            problems.append(str(error))
+            add(error, "invalid")
     try:
         _check_dates(document, now, what)
     except CredentialError as error:
-        problems.append(str(error))
-    return list(dict.fromkeys(problems)), key, method
+        add(error, "date")
+    unique: dict[str, str] = {}
+    for code, reason in problems:
+        unique.setdefault(reason, code)
+    return [(code, reason) for reason, code in unique.items()], key, method
 
 
 def _status_lists_for(
@@ -293,7 +326,7 @@ def _read_status_list(
 ) -> bytes:
     problems, _key, _method = _problems(status_list, key_resolver, now, status_list=True)
     if problems:
-        raise CredentialError("; ".join(problems))
+        raise CredentialError("; ".join(reason for _code, reason in problems))
     subject = check_status_list_credential(status_list)
     if issuer_id(status_list) != credential_issuer:
         raise CredentialError(
@@ -326,21 +359,35 @@ def verify(
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     if not isinstance(document, dict):
-        return VerificationResult(INVALID, "a credential must be a JSON object")
+        return VerificationResult(
+            INVALID, "a credential must be a JSON object", codes=("not_an_object",)
+        )
+    try:
+        check_nesting(document)
+    except CredentialError as error:
+        return VerificationResult(INVALID, str(error), codes=(error.code,))
     document = copy.deepcopy(document)
     issuer = issuer_id(document)
     try:
         problems, key, method = _problems(document, key_resolver, moment)
         if problems or key is None or method is None:
-            reason = "; ".join(problems) or "the credential cannot be verified"
-            return VerificationResult(INVALID, reason, document, issuer)
+            reason = "; ".join(reason for _code, reason in problems)
+            codes = tuple(dict.fromkeys(code for code, _reason in problems))
+            return VerificationResult(
+                INVALID,
+                reason or "the credential cannot be verified",
+                document,
+                issuer,
+                codes=codes or ("invalid",),
+            )
         found = _status_outcome(document, status_list, key_resolver, moment)
     except CredentialError as error:
-        return VerificationResult(INVALID, str(error), document, issuer)
+        code = "status" if error.code == "invalid" else error.code
+        return VerificationResult(INVALID, str(error), document, issuer, codes=(code,))
     except Exception as error:  # a verifier fails closed on whatever it cannot process
         logger.exception("credential verification failed unexpectedly")
         reason = f"the credential cannot be processed ({type(error).__name__})"
-        return VerificationResult(INVALID, reason, document, issuer)
+        return VerificationResult(INVALID, reason, document, issuer, codes=("cannot_process",))
     if found is not None:
         outcome, reason = found
         return VerificationResult(outcome, reason, document, issuer, method, key.source)

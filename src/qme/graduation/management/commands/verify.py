@@ -56,7 +56,7 @@ class Command(BaseCommand):
         try:
             document = credential_from_file(file)
         except CredentialError as error:
-            return VerificationResult(INVALID, str(error))
+            return VerificationResult(INVALID, str(error), codes=(error.code,))
         status_list = None
         status_list_problem = None
         if status_list_file:
@@ -73,5 +73,6 @@ class Command(BaseCommand):
                 result.issuer_id,
                 result.verification_method,
                 result.key_source,
+                result.codes,
             )
         return result
