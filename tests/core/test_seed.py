@@ -40,12 +40,82 @@ def test_it_gives_every_role_a_demo_sign_in(db):
     assert held == set(RoleKind.values)
 
 
+@pytest.fixture
+def signing_keys(settings, tmp_path):
+    settings.QME_SIGNING_KEY_DIR = tmp_path / "keys"
+    return settings.QME_SIGNING_KEY_DIR
+
+
+def graduation_counts() -> dict[str, int]:
+    from qme.graduation.models import BoardVote, Diploma, GraduationCase
+
+    return {
+        "diplomas": Diploma.objects.count(),
+        "cases": GraduationCase.objects.count(),
+        "votes": BoardVote.objects.count(),
+    }
+
+
 @pytest.mark.django_db(transaction=False)
-def test_it_builds_the_national_data_set_only_once():
-    call_command("seed", "--scale", "national")
+def test_it_builds_the_national_data_set_only_once(signing_keys):
+    call_command("seed", "--scale", "national", "--graduates", "12")
     first = counts()
+    graduates = graduation_counts()
     assert Organisation.objects.care_providers().count() >= 60
     assert first["people"] >= 5000
     assert Role.objects.filter(user__email__endswith="@national.qme.example").count() >= 5000
-    call_command("seed", "--scale", "national")
+    call_command("seed", "--scale", "national", "--graduates", "12")
     assert counts() == first
+    assert graduation_counts() == graduates
+
+
+@pytest.mark.django_db(transaction=False)
+def test_national_graduates_have_completed_records_and_signed_diplomas(signing_keys):
+    """The demo has graduates and one revoked (and reissued) diploma. National graduates each
+    have a completed traineeship whose requirements check passes, a granted decision with the
+    board's votes and a diploma that verifies; a few are revoked. Twice the same number creates
+    nothing new; a larger number adds only the difference."""
+    from qme.graduation import issuing, services
+    from qme.graduation.models import CaseStatus, Diploma
+    from qme.graduation.seeding import seed_national_graduates
+    from qme.training.models import TraineeshipStatus
+
+    call_command("seed")
+    demo = list(Diploma.objects.select_related("traineeship"))
+    outcomes = sorted(issuing.verify_diploma(d.credential).outcome for d in demo)
+    assert outcomes.count("REVOKED") == 1
+    assert outcomes.count("VALID") >= 2
+    assert Diploma.objects.get(revoked_at__isnull=False).replaced_by is not None
+    assert all(d.traineeship.status == TraineeshipStatus.COMPLETED for d in demo)
+    for diploma in demo:  # complete records: the check passes, the supplement lists components
+        checks = services.requirements_check(diploma.traineeship)
+        assert services.check_passes(checks), [c for c in checks if not c.met]
+
+    before = Diploma.objects.count()
+    assert seed_national_graduates(9) == 9
+    diplomas = list(
+        Diploma.objects.filter(traineeship__trainee__email__endswith="@national.qme.example")
+        .select_related("traineeship__trainee", "case")
+        .order_by("traineeship__trainee__email")
+    )
+    assert len(diplomas) == 9
+    assert len({d.number for d in diplomas}) == 9
+    assert len({d.status_index for d in diplomas}) == 9
+    outcomes = [issuing.verify_diploma(d.credential).outcome for d in diplomas]
+    assert outcomes.count("REVOKED") == 1, outcomes  # graduate00007
+    assert outcomes.count("VALID") == 8, outcomes
+    assert diplomas[7].revoked_at is not None
+    for diploma in diplomas:
+        traineeship = diploma.traineeship
+        assert traineeship.status == TraineeshipStatus.COMPLETED
+        assert diploma.case.status == CaseStatus.GRANTED
+        assert diploma.case.votes.count() >= 1
+        assert diploma.credential["credentialSubject"]["identifier"][0]["identityHash"] == (
+            traineeship.trainee.full_name
+        )
+        assert diploma.credential["validFrom"].startswith(str(diploma.issued_at.year))
+    checks = services.requirements_check(diplomas[0].traineeship)
+    assert services.check_passes(checks), [c for c in checks if not c.met]
+    assert seed_national_graduates(9) == 0
+    assert seed_national_graduates(11) == 2
+    assert Diploma.objects.count() == before + 11

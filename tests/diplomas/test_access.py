@@ -1,6 +1,7 @@
-"""Who sees which diploma: the graduate keeps access to their own; the programme office and the
-examination board see every diploma; anyone else gets 404 for someone's diploma files, and only
-the programme office revokes."""
+"""Who sees which diploma: the graduate keeps access to their own; the traineeship's supervisors
+and doctor see it too, on the pages as in the API; the programme office and the examination
+board see every diploma; anyone else gets 404 for someone's diploma files, in the pages and in
+the API alike, and only the programme office revokes."""
 
 from __future__ import annotations
 
@@ -28,13 +29,64 @@ def other_trainee(world):
     )
 
 
-@pytest.mark.parametrize("persona", ["trainee_a", "office", "board_member"])
-def test_the_graduate_the_office_and_the_board_open_the_diploma_and_its_files(
+ALLOWED = [
+    "trainee_a",
+    "university_supervisor",
+    "supervisor_a",
+    "doctor_a",
+    "office",
+    "board_member",
+]
+
+
+@pytest.mark.parametrize("persona", ALLOWED)
+def test_the_graduate_supervisors_office_and_board_open_the_diploma_and_its_files(
     world, diploma, client_for, persona
 ):
     client = client_for(getattr(world, persona))
     for page in PAGES:
-        assert client.get(f"/diplomas/{diploma.number}/{page}").status_code == 200, page
+        response = client.get(f"/diplomas/{diploma.number}/{page}")
+        assert response.status_code == 200, page
+    pdf = client.get(f"/diplomas/{diploma.number}/diploma/")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    # The API agrees with the pages.
+    answer = api(client, "get", f"traineeships/{diploma.traineeship_id}/diplomas")
+    assert answer.status_code == 200
+    assert [d["number"] for d in answer.json()] == [diploma.number]
+    if persona == "board_member":
+        return  # the board reads the record on its case page, not the trainee's pages
+    # The requirements page leads to the diploma.
+    page = client.get(f"/graduation/requirements/{diploma.traineeship_id}/")
+    assert f'href="/diplomas/{diploma.number}/"' in page.content.decode()
+
+
+def test_a_supervisor_of_another_traineeship_gets_404(world, diploma, client_for):
+    other = person_with_role(
+        RoleKind.UNIVERSITY_SUPERVISOR,
+        world.university,
+        full_name="Ugo Unrelated",
+        email="ugo@example.org",
+    )
+    client = client_for(other)
+    for page in PAGES:
+        assert client.get(f"/diplomas/{diploma.number}/{page}").status_code == 404, page
+    answer = api(client, "get", f"traineeships/{diploma.traineeship_id}/diplomas")
+    assert answer.status_code == 404
+
+
+def test_the_hospital_coordinator_reads_the_record_but_not_the_diploma(world, diploma, client_for):
+    """The coordinator of the trainee's hospital may look at the traineeship, but the diploma is
+    the graduate's: the pages and the API both answer 404."""
+    client = client_for(world.coordinator_a)
+    assert client.get(f"/training/{diploma.traineeship_id}/").status_code == 200
+    for page in PAGES:
+        assert client.get(f"/diplomas/{diploma.number}/{page}").status_code == 404, page
+    answer = api(client, "get", f"traineeships/{diploma.traineeship_id}/diplomas")
+    assert answer.status_code == 404
+    page = client.get(f"/graduation/requirements/{diploma.traineeship_id}/")
+    assert page.status_code == 200
+    assert f"/diplomas/{diploma.number}/" not in page.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["other_trainee", "coordinator_b", "applicant"])

@@ -37,7 +37,7 @@ class TestProposal:
             proposed(world, record.traineeship)
         assert refusal.value.code == "requirements_not_met"
         assert "No agreed assessment yet" in refusal.value.message
-        assert "No signed review yet" in refusal.value.message
+        assert "No signed progress review yet" in refusal.value.message
         assert not GraduationCase.objects.exists()
 
     def test_the_page_and_the_api_refuse_it_too(self, world, rules, catalogue, client_for):

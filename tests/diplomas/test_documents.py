@@ -11,6 +11,7 @@ import json
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from qme.graduation import documents, issuing
 from qme.graduation.credentials import CredentialError, credential_from_pdf
@@ -90,6 +91,61 @@ def test_the_supplement_lists_every_component_with_ec_and_dates(diploma, world, 
         assert expected in text, expected
 
 
+def test_the_diploma_and_supplement_are_bilingual_and_the_same_in_either_language(
+    diploma, world, client_for
+):
+    """Dutch first, English beside it: one document, whatever language the reader uses."""
+    issued = timezone.localtime(diploma.issued_at).date()
+    texts = {}
+    for language in ("nl", "en"):
+        world.trainee_a.language = language
+        world.trainee_a.save(update_fields=["language"])
+        client = client_for(world.trainee_a)
+        texts[language] = {
+            kind: pdf_text(_download(client, diploma, kind).content)
+            for kind in ("diploma", "supplement")
+        }
+    assert texts["nl"] == texts["en"]
+    diploma_text, supplement = texts["nl"]["diploma"], texts["nl"]["supplement"]
+    for expected in (
+        "Hierbij wordt verklaard dat",
+        "This is to certify that",
+        "met goed gevolg heeft afgerond",
+        "has successfully completed",
+        "gerechtigd is de graad Engineering Doctorate (EngD) te voeren",
+        f"Diplomanummer / Diploma number: {diploma.number}",
+        f"Uitgereikt op {documents.date_nl(issued)} / Issued on {documents.date_en(issued)}",
+        "Ontwerpproject / Design project:",
+    ):
+        assert expected in diploma_text, expected
+    for expected in (
+        "Diplomasupplement / Diploma supplement",
+        "Onderdelen / Components",
+        "Houder / Holder: Tim Trainee",
+        "Beoordeling van het ontwerp / Assessment of the design output",
+        "Totaal afgetekend / Total signed off: 120 EC",
+    ):
+        assert expected in supplement, expected
+
+
+def test_dates_are_written_out_in_both_languages():
+    import datetime as dt
+
+    day = dt.date(2026, 3, 5)
+    assert documents.date_nl(day) == "5 maart 2026"
+    assert documents.date_en(day) == "5 March 2026"
+
+
+def test_a_long_name_and_project_title_stay_on_the_page(diploma, world):
+    diploma.holder_name = "Maximiliaan Alexander Johannes van den Broek-Oosterhuis de Vries"
+    diploma.traineeship.design_project_title = "A very long design project title " * 4
+    data = documents.diploma_pdf(diploma)
+    text = pdf_text(data)
+    assert diploma.holder_name in text
+    supplement = pdf_text(documents.supplement_pdf(diploma))
+    assert "Ontwerpproject / Design project: A very long design project title" in supplement
+
+
 def test_the_credential_downloads_as_json(diploma, world, client_for):
     response = _download(client_for(world.trainee_a), diploma, "credential")
     assert response["Content-Type"] == "application/ld+json"
@@ -138,10 +194,11 @@ def test_the_statement_is_only_for_a_discontinued_trainee(world, rules, catalogu
         assert response.content.startswith(b"%PDF-")
     text = pdf_text(response.content)
     assert "Statement of completed components" in text
+    assert "Verklaring van afgeronde onderdelen" in text
     assert "Tim Trainee" in text
     assert "Medical device regulation" in text
     assert "Communicating with clinicians" not in text  # not completed
-    assert "Total: 118 EC" in text
+    assert "Totaal / Total: 118 EC" in text
     assert "Engineering Doctorate" not in text
     with pytest.raises(CredentialError):
         credential_from_pdf(response.content)

@@ -71,7 +71,7 @@ def test_it_lists_everything_that_is_missing_from_a_fresh_record(world, rules, c
         _mandatory_key(catalogue.regulation): "Not yet signed off.",
         _mandatory_key(catalogue.communication): "Not yet signed off.",
         "design_assessment": "No agreed assessment yet.",
-        "last_review": "No signed review yet.",
+        "last_review": "No signed progress review yet.",
     }
     assert not services.check_passes(services.requirements_check(record.traineeship))
 
@@ -157,6 +157,65 @@ def test_the_last_signed_review_counts_not_an_earlier_one(world, rules, catalogu
     third = record.traineeship.reviews.filter(kind=ReviewKind.PROGRESS).order_by("due_on")[2]
     record_review(third, world.university_supervisor, held_on=today, outcome="extra_time")
     assert _unmet(record.traineeship) == {}
+
+
+def _held_and_signed(world, review, **fields):
+    from tests.reviews.helpers import record as record_review
+    from tests.reviews.helpers import sign_by_all
+
+    return sign_by_all(world, record_review(review, world.university_supervisor, **fields))
+
+
+def test_a_later_go_no_go_review_does_not_hide_the_last_progress_review(world, rules, catalogue):
+    """The go/no-go review has no outcome of its own; held after the last progress review, it
+    must not make the check read an empty outcome as "not satisfactory"."""
+    from tests.reviews.helpers import first_progress, go_no_go
+
+    record = record_for(world, catalogue)
+    sign_off_all(record)
+    sufficient_assessment(world, record.traineeship)
+    today = timezone.localdate()
+    earlier = today - dt.timedelta(days=30)
+    _held_and_signed(world, first_progress(record.traineeship), held_on=earlier)
+    _held_and_signed(world, go_no_go(record.traineeship), held_on=today, continue_training=True)
+    assert _unmet(record.traineeship) == {}
+    assert _check(record.traineeship)["last_review"] == (
+        True,
+        f"Satisfactory ({earlier.isoformat()}).",
+    )
+
+
+def test_a_go_no_go_review_alone_is_no_progress_review(world, rules, catalogue):
+    from tests.reviews.helpers import go_no_go
+
+    record = record_for(world, catalogue)
+    sign_off_all(record)
+    sufficient_assessment(world, record.traineeship)
+    _held_and_signed(
+        world, go_no_go(record.traineeship), held_on=timezone.localdate(), continue_training=True
+    )
+    assert _unmet(record.traineeship) == {"last_review": "No signed progress review yet."}
+
+
+def test_an_unsatisfactory_progress_review_after_the_go_counts(world, rules, catalogue):
+    from qme.feedback.models import ReviewKind
+    from tests.reviews.helpers import go_no_go
+
+    record = record_for(world, catalogue)
+    sign_off_all(record)
+    sufficient_assessment(world, record.traineeship)
+    today = timezone.localdate()
+    _held_and_signed(
+        world,
+        go_no_go(record.traineeship),
+        held_on=today - dt.timedelta(days=30),
+        continue_training=True,
+    )
+    last = record.traineeship.reviews.filter(kind=ReviewKind.PROGRESS).order_by("due_on").last()
+    _held_and_signed(world, last, held_on=today, outcome="extra_time")
+    assert _unmet(record.traineeship) == {
+        "last_review": f"Extra time needed ({today.isoformat()})."
+    }
 
 
 @pytest.mark.parametrize(

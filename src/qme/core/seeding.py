@@ -342,8 +342,16 @@ def seed_demo(*, stdout=None) -> list[DemoLogin]:
 
 
 @transaction.atomic
-def seed_national(*, hospitals: int = 64, people: int = 5200, seed: int = 4, stdout=None) -> None:
-    """A large synthetic data set: at least 60 hospitals and 5,000 people with roles."""
+def seed_national(
+    *,
+    hospitals: int = 64,
+    people: int = 5200,
+    graduates: int = 10000,
+    seed: int = 4,
+    stdout=None,
+) -> None:
+    """A large synthetic data set: at least 60 hospitals and 5,000 people with roles, and
+    `graduates` graduates with signed diplomas."""
     rng = random.Random(seed)
     organisations = _ensure_organisations()
     universities = [o for o in organisations.values() if o.is_university]
@@ -419,6 +427,9 @@ def seed_national(*, hospitals: int = 64, people: int = 5200, seed: int = 4, std
     _seed_national_selection(rng)
     _seed_national_training(rng)
     _seed_national_feedback(rng)
+    from qme.graduation.seeding import seed_national_graduates
+
+    seed_national_graduates(graduates, stdout=stdout)
     if stdout:
         stdout.write(
             f"National data ready: {Organisation.objects.care_providers().count()} hospitals and care "
@@ -1674,14 +1685,15 @@ def _seed_national_feedback(rng: random.Random, per_trainee: int = 80) -> None:
 def _seed_graduates(
     organisations: dict[str, Organisation], office: User, password_hash: str
 ) -> None:
-    """Two graduates with diplomas; the second one's first diploma was revoked and reissued with a
-    corrected name."""
+    """Two graduates with complete records and diplomas; the second one's first diploma was
+    revoked and reissued with a corrected name."""
     import datetime as dt
 
     from django.utils import timezone
 
     from qme.graduation import issuing
-    from qme.graduation.models import CaseStatus, Diploma, GraduationCase
+    from qme.graduation.models import BoardVote, CaseStatus, Diploma, GraduationCase, Vote
+    from qme.graduation.seeding import complete_records
     from qme.training import services as training_services
 
     if Diploma.objects.exists():
@@ -1714,6 +1726,9 @@ def _seed_graduates(
             ),
             design_project_title=project,
         )
+        # A complete record: every component signed off, the design report assessed and the
+        # last progress review satisfactory, so that the requirements check passes.
+        complete_records([traineeship], office=office, rng=random.Random(n), now=timezone.now())
         case = GraduationCase.objects.create(
             traineeship=traineeship,
             proposed_by=office,
@@ -1721,6 +1736,7 @@ def _seed_graduates(
             decided_by=board,
             decided_at=timezone.now(),
         )
+        BoardVote.objects.create(case=case, member=board, vote=Vote.GRANT)
         diploma = issuing.issue_diploma(case=case, holder_name=name if n == 0 else "Joris van Damm")
         if register:
             Diploma.objects.filter(pk=diploma.pk).update(in_register=True)

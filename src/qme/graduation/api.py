@@ -14,7 +14,7 @@ from qme.core import ratelimit
 from qme.core.permissions import require, require_visible
 from qme.training.models import Traineeship
 
-from . import issuing, services
+from . import issuing, reasons, services
 from .models import CaseStatus, Diploma, GraduationCase
 
 router = Router(tags=["graduation"])
@@ -70,7 +70,14 @@ class DiplomaOut(Schema):
 
 class VerificationOut(Schema):
     outcome: str
+    #: The verifier's reason, in English (as `qme verify` prints it).
     reason: str
+    #: A stable, machine-readable kind of reason: for INVALID the first problem's kind (see
+    #: credentials.errors.REASON_CODES), "revoked", "status_unknown", or null when valid.
+    reason_code: str | None = None
+    reason_codes: list[str] = []
+    #: The explanation in the language of the request (Accept-Language or the person's).
+    message: str = ""
     number: str | None = None
     holder: str | None = None
     issued: dt.datetime | None = None
@@ -118,13 +125,22 @@ def decide(request: HttpRequest, pk: int):
 
 @router.get("/traineeships/{pk}/diplomas", response={200: list[DiplomaOut], 404: ErrorOut})
 def diplomas(request: HttpRequest, pk: int):
-    return list(_traineeship(request, pk).diplomas.select_related("replaced_by"))
+    """The diplomas of a traineeship: for whom the diploma pages are (see rules.py)."""
+    traineeship = get_object_or_404(Traineeship, pk=pk)
+    require_visible(request.auth, "graduation.view_diplomas", traineeship)
+    return list(traineeship.diplomas.select_related("replaced_by"))
 
 
 def _verification(result, diploma: Diploma | None) -> dict[str, Any]:
+    explained = reasons.result_context(result)["explained"]
+    if result.outcome != "INVALID" and result.code:
+        explained = reasons.explain([result.code])
     return {
         "outcome": result.outcome,
         "reason": result.reason,
+        "reason_code": result.code,
+        "reason_codes": list(result.codes),
+        "message": " ".join(explained),
         "number": diploma.number if diploma else None,
         "holder": diploma.holder_name if diploma else None,
         "issued": diploma.issued_at if diploma else None,

@@ -4,7 +4,10 @@ issuer's published keys, and revoking or reissuing. One function per change."""
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import secrets
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -182,10 +185,29 @@ def _email_hash(email: str, salt: str) -> str:
 
 
 def _credential(diploma: Diploma, traineeship: Traineeship) -> dict[str, Any]:
-    salt = secrets.token_hex(8)
+    return credential_for(
+        number=diploma.number,
+        holder_name=diploma.holder_name,
+        email=traineeship.trainee.email,
+        issued_at=diploma.issued_at,
+        status_index=diploma.status_index,
+        salt=secrets.token_hex(8),
+    )
+
+
+def credential_for(
+    *,
+    number: str,
+    holder_name: str,
+    email: str,
+    issued_at: datetime,
+    status_index: int,
+    salt: str,
+) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential of a diploma."""
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
-        "id": settings.SITE_URL + reverse("graduation:public_diploma", args=[diploma.number]),
+        "id": settings.SITE_URL + reverse("graduation:public_diploma", args=[number]),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {
             "id": issuer_id(),
@@ -193,20 +215,20 @@ def _credential(diploma: Diploma, traineeship: Traineeship) -> dict[str, Any]:
             "name": ISSUER_NAME,
             "url": settings.SITE_URL,
         },
-        "validFrom": xsd_datetime(diploma.issued_at),
+        "validFrom": xsd_datetime(issued_at),
         "name": "Qualified Medical Engineer — Engineering Doctorate (EngD)",
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
                 {
                     "type": "IdentityObject",
-                    "identityHash": diploma.holder_name,
+                    "identityHash": holder_name,
                     "identityType": "name",
                     "hashed": False,
                 },
                 {
                     "type": "IdentityObject",
-                    "identityHash": _email_hash(traineeship.trainee.email, salt),
+                    "identityHash": _email_hash(email, salt),
                     "identityType": "emailAddress",
                     "hashed": True,
                     "salt": salt,
@@ -233,13 +255,43 @@ def _credential(diploma: Diploma, traineeship: Traineeship) -> dict[str, Any]:
         },
         "credentialSchema": [{"id": SCHEMA, "type": "JsonSchema"}],
         "credentialStatus": {
-            "id": f"{status_list_url()}#{diploma.status_index}",
+            "id": f"{status_list_url()}#{status_index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
-            "statusListIndex": str(diploma.status_index),
+            "statusListIndex": str(status_index),
             "statusListCredential": status_list_url(),
         },
     }
+
+
+def _sign_chunk(
+    seed: bytes, method: str, chunk: list[tuple[dict[str, Any], str]]
+) -> list[dict[str, Any]]:
+    """Sign documents with their proof's `created` (in a worker process of `sign_many`)."""
+    key = Ed25519PrivateKey.from_private_bytes(seed)
+    return [sign(document, key, method, created=created) for document, created in chunk]
+
+
+def sign_many(
+    documents: list[tuple[dict[str, Any], str]], *, workers: int | None = None
+) -> list[dict[str, Any]]:
+    """Sign many credentials with the active key, in order, each with its own `created`; for the
+    bulk seed. Worker processes share the work when there is much of it and more than one core:
+    signing is CPU-bound (canonicalisation), and each process signs independently."""
+    method, private = signing_key()
+    seed = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if workers <= 1 or len(documents) < 400:
+        return _sign_chunk(seed, method, documents)
+    size = -(-len(documents) // (workers * 4))
+    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
+    # Forked workers only sign: they never touch the database connection they inherit.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(_sign_chunk, [seed] * len(chunks), [method] * len(chunks), chunks)
+        return [signed for chunk in results for signed in chunk]
 
 
 def _next_number(year: int) -> str:
@@ -298,11 +350,25 @@ def issue_diploma(*, case: GraduationCase, holder_name: str | None = None) -> Di
         "diploma_issued",
         {"number": diploma.number},
         link=reverse("graduation:my_diploma", args=[diploma.number]),
-        attachments=[
-            ("qme-diploma-credential.json", _json(diploma.credential), "application/ld+json")
-        ],
+        attachments=diploma_attachments(diploma),
     )
     return diploma
+
+
+def diploma_attachments(diploma: Diploma) -> list[tuple[str, bytes | str, str]]:
+    """What the graduate receives by e-mail: the PDF diploma and supplement (each with the
+    signed credential inside) and the credential itself."""
+    from . import documents
+
+    return [
+        (f"{diploma.number}.pdf", documents.diploma_pdf(diploma), "application/pdf"),
+        (
+            f"{diploma.number}-supplement.pdf",
+            documents.supplement_pdf(diploma),
+            "application/pdf",
+        ),
+        (f"{diploma.number}.json", _json(diploma.credential), "application/ld+json"),
+    ]
 
 
 def _json(document: dict[str, Any]) -> str:

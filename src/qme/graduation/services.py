@@ -16,7 +16,7 @@ from qme.audit.services import record_event
 from qme.core.errors import ActionRefused
 from qme.core.mail import notify_people
 from qme.core.permissions import require
-from qme.feedback.models import Outcome, Review
+from qme.feedback.models import Outcome, Review, ReviewKind
 from qme.organisations.models import Role, RoleKind
 from qme.training import selectors as training_selectors
 from qme.training.models import RecordStatus, Traineeship, TraineeshipStatus
@@ -96,12 +96,16 @@ def requirements_check(traineeship: Traineeship) -> list[Requirement]:
             ),
         )
     )
+    # The last regular progress review signed by all three: a go/no-go review has no outcome of
+    # its own (it decides whether the trainee continues) and does not count here.
     last = (
-        Review.objects.filter(traineeship=traineeship, held_on__isnull=False)
+        Review.objects.filter(
+            traineeship=traineeship, kind=ReviewKind.PROGRESS, held_on__isnull=False
+        )
         .exclude(trainee_signed_at=None)
         .exclude(university_signed_at=None)
         .exclude(hospital_signed_at=None)
-        .order_by("-held_on")
+        .order_by("-held_on", "-due_on", "-pk")
         .first()
     )
     checks.append(
@@ -113,7 +117,7 @@ def requirements_check(traineeship: Traineeship) -> list[Requirement]:
                 outcome=last.get_outcome_display(), date=last.held_on.isoformat()
             )
             if last
-            else _("No signed review yet."),
+            else _("No signed progress review yet."),
         )
     )
     open_signoffs = list(progress.waiting)

@@ -19,7 +19,7 @@ from qme.feedback.models import Review
 from qme.training import selectors as training_selectors
 from qme.training.models import Traineeship
 
-from . import documents, issuing, services
+from . import documents, issuing, reasons, services
 from .credentials import CredentialError, credential_from_bytes
 from .models import CaseStatus, Diploma, GraduationCase
 
@@ -119,10 +119,9 @@ def requirements(request: HttpRequest, pk: int) -> HttpResponse:
     )
     require_visible(request.user, "training.view_traineeship", traineeship)
     checks = services.requirements_check(traineeship)
-    # The graduate finds their diplomas here, after graduating too (as do the office and board).
-    own = traineeship.trainee_id == request.user.pk or request.user.has_perm(
-        "graduation.list_cases"
-    )
+    # The graduate finds their diplomas here, after graduating too (as do the supervisors, the
+    # office and the board).
+    own = request.user.has_perm("graduation.view_diplomas", traineeship)
     return render(
         request,
         "graduation/requirements.html",
@@ -161,8 +160,7 @@ def _diploma(number: str) -> Diploma:
 
 
 def _result_for(diploma: Diploma) -> dict:
-    result = issuing.verify_diploma(diploma.credential)
-    return {"outcome": result.outcome, "reason": result.reason}
+    return reasons.result_context(issuing.verify_diploma(diploma.credential))
 
 
 def public_diploma(request: HttpRequest, number: str) -> HttpResponse:
@@ -201,16 +199,15 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                 try:
                     document = credential_from_bytes(upload.read())
                 except CredentialError as error:
-                    context["error"] = _("This file holds no readable credential: %(reason)s") % {
-                        "reason": error
-                    }
+                    context["error"] = _("This file holds no readable credential.")
+                    context["error_explained"] = reasons.explain([error.code])
+                    context["error_detail"] = str(error)
                 except (RecursionError, ValueError):  # JSON nested too deep, numbers too long
-                    context["error"] = _("This file holds no readable credential: %(reason)s") % {
-                        "reason": _("the JSON cannot be read")
-                    }
+                    context["error"] = _("This file holds no readable credential.")
+                    context["error_explained"] = reasons.explain(["not_json"])
                 else:
                     result = issuing.verify_diploma(document)
-                    context["result"] = {"outcome": result.outcome, "reason": result.reason}
+                    context["result"] = reasons.result_context(result)
                     context["document"] = document
                     number = ""
                     diploma_id = (
@@ -258,10 +255,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 def _own_diploma(request: HttpRequest, number: str) -> Diploma:
     diploma = _diploma(number)
-    if diploma.traineeship.trainee_id != request.user.pk and not request.user.has_perm(
-        "graduation.list_cases"
-    ):
-        raise Http404
+    require_visible(request.user, "graduation.view_diplomas", diploma.traineeship)
     return diploma
 
 

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qme.core import seeding
 
@@ -10,8 +10,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=["demo", "national"], default="demo")
+        parser.add_argument(
+            "--graduates",
+            type=int,
+            default=10000,
+            help="national scale: graduates with signed diplomas, in all (default 10000)",
+        )
 
-    def handle(self, *args, scale: str, **options) -> None:
+    def handle(self, *args, scale: str, graduates: int, **options) -> None:
+        if graduates < 0:
+            raise CommandError("--graduates cannot be negative.")
         seeding.seed_demo(stdout=self.stdout)
         if scale == "national":
-            seeding.seed_national(stdout=self.stdout)
+            seeding.seed_national(graduates=graduates, stdout=self.stdout)
