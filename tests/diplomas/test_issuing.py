@@ -169,6 +169,12 @@ class TestIssuing:
             assert embedded == diploma.credential
             assert issuing.verify_diploma(embedded).outcome == "VALID"
         assert "Tim Trainee" in pdf_text(by_name[f"{diploma.number}.pdf"][0])
+        # And in the app: a notification that leads to the diploma's page.
+        from qme.notifications.models import Notification
+
+        assert Notification.objects.filter(
+            recipient=world.trainee_a, link=f"/diplomas/{diploma.number}/"
+        ).exists()
         assert "Diploma supplement" in pdf_text(by_name[f"{diploma.number}-supplement.pdf"][0])
 
     def test_the_attached_pdf_verifies_with_qme_verify(
