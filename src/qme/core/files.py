@@ -3,6 +3,8 @@ checks the rules. Never from a public URL."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
@@ -31,9 +33,28 @@ def validate_pdf(
         )
     if not is_pdf(uploaded):
         raise ValidationError({field: _("Only PDF files can be uploaded here.")})
-    name = (uploaded.name or "document.pdf").replace("/", "_").replace("\\", "_").strip()[-150:]
-    if not name.lower().endswith(".pdf"):
-        name += ".pdf"
+    return safe_filename(uploaded.name or "", default="document.pdf", suffix=".pdf")
+
+
+#: Characters that are not allowed, or mean something, in file names on common systems.
+_UNSAFE_IN_NAMES = set('<>:"/\\|?*')
+
+
+def safe_filename(name: str, *, default: str, suffix: str = "") -> str:
+    """A file name to show and to offer as a download name: no path, no control characters, no
+    characters that mean something to a shell, a browser or a file system; at most 150
+    characters; ending in `suffix`."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(
+        "_" if ch in _UNSAFE_IN_NAMES else ch
+        for ch in name
+        if unicodedata.category(ch)[0] != "C"  # control, format (e.g. right-to-left override)
+    )
+    name = " ".join(name.split()).strip(" .")[-150:].lstrip(" .")
+    if not name:
+        name = default
+    if suffix and not name.lower().endswith(suffix):
+        name += suffix
     return name
 
 

@@ -20,6 +20,7 @@ from qme.accounts import services as account_services
 from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core.errors import ActionRefused
+from qme.core.files import safe_filename
 from qme.core.mail import notify_people
 from qme.core.permissions import require
 from qme.organisations import services as organisation_services
@@ -475,9 +476,7 @@ def add_attachment(
         raise ValidationError({"file": _("Only PDF files can be attached.")})
     if request.attachments.count() >= MAX_ATTACHMENTS:
         raise ActionRefused(_("A request can have at most 10 attachments."), code="too_many")
-    name = (uploaded.name or "attachment.pdf").replace("/", "_").replace("\\", "_")[-150:]
-    if not name.lower().endswith(".pdf"):
-        name += ".pdf"
+    name = safe_filename(uploaded.name or "", default="attachment.pdf", suffix=".pdf")
     attachment = RequestAttachment(
         request=request, original_name=name, size=uploaded.size, uploaded_by=actor
     )
