@@ -247,3 +247,41 @@ def test_an_email_waiting_longer_than_every_retry_is_flagged_for_the_office(worl
     assert "is the worker running?" in home.content.decode()
     page = client.get(reverse("notifications:deliveries")).content.decode()
     assert "1 e-mail has been waiting for more than three hours" in page
+
+
+def test_a_text_attachment_keeps_its_full_content_type_through_a_retry(
+    world, settings, client_for, emails
+):
+    """An interview invitation is text/calendar with method=REQUEST, also when sent again."""
+    settings.EMAIL_BACKEND = BROKEN
+    ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    with emails():
+        queue_email(
+            to="anna@example.org",
+            template="invitation",
+            context={"path": "/"},
+            attachments=[("interview.ics", ics, "text/calendar; method=REQUEST")],
+        )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    delivery = EmailDelivery.objects.get()
+    with emails() as sent:
+        client_for(world.office).post(reverse("notifications:retry", args=[delivery.pk]))
+    (message,) = sent
+    assert message.attachments == [("interview.ics", ics, "text/calendar; method=REQUEST")]
+
+
+def test_deleting_a_person_deletes_their_email_records_and_files(world, emails):
+    import os
+
+    with emails():
+        queue_email(
+            to=world.applicant.email,
+            template="invitation",
+            context={"path": "/"},
+            attachments=[("a.pdf", b"%PDF-1.4", "application/pdf")],
+            recipient=world.applicant,
+        )
+    path = EmailAttachment.objects.get().file.path
+    world.applicant.delete()
+    assert not EmailDelivery.objects.exists()
+    assert not os.path.exists(path)

@@ -91,7 +91,8 @@ def send_rendered(
         attachment = EmailAttachment(
             delivery=delivery,
             name=name[:200],
-            mimetype=mimetype if isinstance(content, bytes) else f"{mimetype}; charset=utf-8",
+            mimetype=mimetype[:100],
+            is_text=not isinstance(content, bytes),
         )
         attachment.file.save(_safe_file_name(name), ContentFile(data), save=True)
     transaction.on_commit(lambda: deliver_email.enqueue(delivery=delivery.pk))

@@ -65,10 +65,9 @@ def _deliver_recorded(delivery_id: int, attempt: int) -> int:
         for attachment in delivery.attachments.all():
             with attachment.file.open("rb") as handle:
                 content: str | bytes = handle.read()
-            mimetype = attachment.mimetype
-            if mimetype.endswith("; charset=utf-8"):
-                content, mimetype = content.decode("utf-8"), mimetype.split(";")[0]
-            message.attach(attachment.name, content, mimetype)
+            if attachment.is_text:
+                content = content.decode("utf-8")
+            message.attach(attachment.name, content, attachment.mimetype)
         sent = message.send()
     except Exception as exc:
         last = attempt > len(RETRY_DELAYS)

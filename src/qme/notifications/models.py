@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,9 +42,11 @@ class EmailDelivery(models.Model):
     """One e-mail as rendered, kept so that its delivery can be followed and retried. Attachments
     are files beside it (EmailAttachment), never bytes in this row."""
 
+    #: The person it was sent to, when it was sent to someone with an account; deleting the
+    #: person deletes the record of their e-mail.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="email_deliveries",
@@ -80,6 +84,8 @@ class EmailAttachment(models.Model):
     )
     name = models.CharField(max_length=200)
     mimetype = models.CharField(max_length=100)
+    #: Text content (an .ics invitation, a JSON credential), stored UTF-8 and attached as text.
+    is_text = models.BooleanField(default=False)
     file = models.FileField(upload_to=_attachment_path, max_length=300)
 
     class Meta:
@@ -135,3 +141,10 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+@receiver(post_delete, sender=EmailAttachment)
+def _delete_attachment_file(sender, instance: EmailAttachment, **kwargs) -> None:
+    """The file goes with its row, however the row is deleted (erasure, pruning, a person)."""
+    if instance.file:
+        instance.file.delete(save=False)

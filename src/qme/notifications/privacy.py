@@ -60,7 +60,11 @@ def erase(user: User) -> None:
     the attachment files."""
     Notification.objects.filter(recipient_id=user.pk).delete()
     NotificationSettings.objects.filter(user_id=user.pk).delete()
-    for delivery in _deliveries(user).prefetch_related("attachments"):
-        for attachment in delivery.attachments.all():
-            attachment.file.delete(save=False)
-        delivery.delete()
+    _deliveries(user).delete()  # their attachment files go with them (models.post_delete)
+
+
+def forget_link(user: User, link: str) -> None:
+    """Delete the person's notifications and e-mails about one page (for example an application
+    whose data is deleted), keeping the rest."""
+    Notification.objects.filter(recipient_id=user.pk, link=link).delete()
+    _deliveries(user).filter(body__contains=link).delete()

@@ -20,7 +20,6 @@ from qme.core.permissions import require, require_visible
 from qme.core.tasks import deliver_email
 
 from .models import (
-    EmailAttachment,
     EmailChoice,
     EmailDelivery,
     EmailStatus,
@@ -168,7 +167,5 @@ def prune_sent(now: dt.datetime | None = None) -> int:
             "pk", flat=True
         )[:5000]
     )
-    for attachment in EmailAttachment.objects.filter(delivery_id__in=ids):
-        attachment.file.delete(save=False)
-    EmailDelivery.objects.filter(pk__in=ids).delete()
+    EmailDelivery.objects.filter(pk__in=ids).delete()  # the files go with the rows
     return len(ids)

@@ -22,6 +22,7 @@ from qme.core.errors import ActionRefused
 from qme.core.files import validate_pdf
 from qme.core.mail import notify_people
 from qme.core.permissions import require
+from qme.notifications import privacy as notifications_privacy
 from qme.organisations.models import Role, RoleKind
 from qme.positions.models import Position, PositionStatus
 from qme.training import services as training_services
@@ -1097,9 +1098,14 @@ def _delete_personal_data(application: Application) -> None:
     ConflictOfInterest.objects.filter(application=application).update(reason="")
     ReasonRequest.objects.filter(application=application).update(answer="")
     applicant = application.applicant
+    # The notifications and e-mails about this application go too.
+    notifications_privacy.forget_link(
+        applicant, reverse("selection:application_detail", args=[application.pk])
+    )
     others = applicant.applications.filter(data_deleted_at__isnull=True).exclude(pk=application.pk)
     anonymised = False
     if not applicant.roles.exists() and not others.exists() and not applicant.traineeships.exists():
+        notifications_privacy.erase(applicant)
         applicant.email = f"deleted-{applicant.pk}@deleted.invalid"
         applicant.full_name = _("Deleted applicant")
         applicant.preferred_name = applicant.phone = ""
