@@ -4,11 +4,13 @@ national` builds the large synthetic data set for benchmarks, once."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from qme.accounts.models import User
 from qme.core.seeding import DEMO_LOGINS
+from qme.feedback.models import Feedback
 from qme.organisations.models import Department, Organisation, Role, RoleKind
+from qme.selection.models import Application
 
 
 def counts() -> dict[str, int]:
@@ -56,15 +58,27 @@ def graduation_counts() -> dict[str, int]:
     }
 
 
+#: The national data set's shape with fewer rows, so that the test stays quick; the benchmark
+#: (bench/) seeds the full size.
+SMALL = ("--graduates", "12", "--applications", "3000", "--feedback", "20000")
+
+
+def test_it_refuses_negative_sizes(db):
+    with pytest.raises(CommandError, match="cannot be negative"):
+        call_command("seed", "--scale", "national", "--feedback", "-1")
+
+
 @pytest.mark.django_db(transaction=False)
 def test_it_builds_the_national_data_set_only_once(signing_keys):
-    call_command("seed", "--scale", "national", "--graduates", "12")
+    call_command("seed", "--scale", "national", *SMALL)
     first = counts()
     graduates = graduation_counts()
     assert Organisation.objects.care_providers().count() >= 60
     assert first["people"] >= 5000
     assert Role.objects.filter(user__email__endswith="@national.qme.example").count() >= 5000
-    call_command("seed", "--scale", "national", "--graduates", "12")
+    assert 3000 <= Application.objects.count() <= 3000 + 500
+    assert 20000 <= Feedback.objects.count() <= 20000 + 5000
+    call_command("seed", "--scale", "national", *SMALL)
     assert counts() == first
     assert graduation_counts() == graduates
 

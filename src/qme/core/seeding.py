@@ -347,11 +347,14 @@ def seed_national(
     hospitals: int = 64,
     people: int = 5200,
     graduates: int = 10000,
+    applications: int = 50_000,
+    feedback: int = 500_000,
     seed: int = 4,
     stdout=None,
 ) -> None:
-    """A large synthetic data set: at least 60 hospitals and 5,000 people with roles, and
-    `graduates` graduates with signed diplomas."""
+    """A large synthetic data set: at least 60 hospitals and 5,000 people with roles (about 2,500
+    trainees in training), about `applications` applications with the committee's scores,
+    about `feedback` feedback entries, and `graduates` graduates with signed diplomas."""
     rng = random.Random(seed)
     organisations = _ensure_organisations()
     universities = [o for o in organisations.values() if o.is_university]
@@ -424,9 +427,9 @@ def seed_national(
             )
     Role.objects.bulk_create(roles, batch_size=2000, ignore_conflicts=True)
     _seed_national_positions(rng, care, universities)
-    _seed_national_selection(rng)
+    _seed_national_selection(rng, total=applications)
     _seed_national_training(rng)
-    _seed_national_feedback(rng)
+    _seed_national_feedback(rng, total=feedback)
     from qme.graduation.seeding import seed_national_graduates
 
     seed_national_graduates(graduates, stdout=stdout)
@@ -974,8 +977,9 @@ def _seed_selection(organisations: dict[str, Organisation], password_hash: str) 
     _seed_graduates(organisations, office, password_hash)
 
 
-def _seed_national_selection(rng: random.Random, per_position: int = 72) -> None:
-    """Applications with committee scores for the national positions, in bulk (no e-mail)."""
+def _seed_national_selection(rng: random.Random, total: int = 50_000) -> None:
+    """About `total` applications with committee scores, spread over the national positions, in
+    bulk (no e-mail)."""
     import datetime as dt
 
     from django.utils import timezone
@@ -1001,6 +1005,7 @@ def _seed_national_selection(rng: random.Random, per_position: int = 72) -> None
     )
     if not positions:
         return
+    per_position = max(1, -(-total // len(positions)))
     password_hash = make_password(None)
     supervisors = dict(
         Role.objects.filter(kind=RoleKind.UNIVERSITY_SUPERVISOR).values_list(
@@ -1628,8 +1633,9 @@ def _seed_reviews(traineeship, office: User) -> None:
     del dt
 
 
-def _seed_national_feedback(rng: random.Random, per_trainee: int = 80) -> None:
-    """Feedback entries for every national trainee, spread over their time so far, in bulk."""
+def _seed_national_feedback(rng: random.Random, total: int = 500_000) -> None:
+    """About `total` feedback entries, shared by the national trainees and spread over their time
+    so far, in bulk."""
     import datetime as dt
 
     from django.utils import timezone
@@ -1645,6 +1651,7 @@ def _seed_national_feedback(rng: random.Random, per_trainee: int = 80) -> None:
     )
     if not traineeships:
         return
+    per_trainee = max(2, -(-total // len(traineeships)))
     competencies = list(
         feedback_services.current_framework().competencies.values_list("pk", flat=True)
     )
@@ -1669,6 +1676,9 @@ def _seed_national_feedback(rng: random.Random, per_trainee: int = 80) -> None:
                     given_at=now - dt.timedelta(days=rng.randint(0, elapsed)),
                 )
             )
+        if len(rows) >= 50_000:  # keep memory flat: half a million entries in slices
+            Feedback.objects.bulk_create(rows, batch_size=5000)
+            rows = []
     Feedback.objects.bulk_create(rows, batch_size=5000)
     through = Feedback.competencies.through
     links = [

@@ -16,10 +16,29 @@ class Command(BaseCommand):
             default=10000,
             help="national scale: graduates with signed diplomas, in all (default 10000)",
         )
+        parser.add_argument(
+            "--applications",
+            type=int,
+            default=50_000,
+            help="national scale: applications with committee scores, about (default 50000)",
+        )
+        parser.add_argument(
+            "--feedback",
+            type=int,
+            default=500_000,
+            help="national scale: feedback entries, about (default 500000)",
+        )
 
-    def handle(self, *args, scale: str, graduates: int, **options) -> None:
-        if graduates < 0:
-            raise CommandError("--graduates cannot be negative.")
+    def handle(
+        self, *args, scale: str, graduates: int, applications: int, feedback: int, **options
+    ) -> None:
+        if min(graduates, applications, feedback) < 0:
+            raise CommandError("--graduates, --applications and --feedback cannot be negative.")
         seeding.seed_demo(stdout=self.stdout)
         if scale == "national":
-            seeding.seed_national(graduates=graduates, stdout=self.stdout)
+            seeding.seed_national(
+                graduates=graduates,
+                applications=applications,
+                feedback=feedback,
+                stdout=self.stdout,
+            )
