@@ -14,7 +14,7 @@ It
    floor first: a minimal signed-in page of the app that does one database query;
 6. writes bench/results/latest.json and bench/results/latest.md.
 
-Options: --fresh, --seconds N (per page, default 10), --concurrency N (default 8), --web-workers N
+Options: --fresh, --seed-only, --seconds N (per page, default 10), --concurrency N (default 8), --web-workers N
 (default: what `qme serve` starts, 2 x CPUs + 1), --skip-batch, --database-url URL.
 """
 
@@ -176,12 +176,15 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--web-workers", type=int, default=None)
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--seed-only", action="store_true", help="seed (if needed) and stop")
     args = parser.parse_args()
 
     WORK.mkdir(exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
     env = _env(args.database_url)
     seed_seconds = _seed(env, args.fresh, args.database_url)
+    if args.seed_only:
+        return 0
     batch: list[dict] = []
     if seed_seconds is not None:
         batch.append({"name": "seed the national data set", "seconds": seed_seconds})

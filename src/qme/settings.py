@@ -263,6 +263,9 @@ RATELIMIT_TRUSTED = frozenset(
     a.strip() for a in envstr("QME_RATELIMIT_TRUSTED", "").split(",") if a.strip()
 )
 
+# Where to report a vulnerability in this installation (published at /.well-known/security.txt).
+SECURITY_CONTACT = envstr("QME_SECURITY_CONTACT", "mailto:security@qme.example")
+
 # --- Security -----------------------------------------------------------------------------------------
 SECURE_HTTPS = envbool("QME_HTTPS", False)
 SESSION_COOKIE_SECURE = SECURE_HTTPS

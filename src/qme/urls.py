@@ -8,6 +8,7 @@ from qme.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health", core_views.health, name="health"),
+    path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
     path("i18n/language/", core_views.set_language, name="set_language"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/session/", account_views.session_status, name="session_status"),

@@ -71,3 +71,13 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch):
     finally:
         monkeypatch.delenv("QME_HTTPS")
         importlib.reload(module)
+
+
+def test_security_txt_says_where_to_report(client, settings):
+    settings.SECURITY_CONTACT = "mailto:security@hospital.example"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Contact: mailto:security@hospital.example" in lines
+    assert any(line.startswith("Expires: 20") and line.endswith("Z") for line in lines)
