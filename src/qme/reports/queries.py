@@ -21,6 +21,7 @@ from django.db.models import (
     DateTimeField,
     DecimalField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -436,66 +437,84 @@ def completion(scope: Scope) -> ReportData:
 # --- Feedback cadence per hospital and per supervisor ---
 
 
-def _feedback_of(traineeship_ref: str = "pk", **filters: Any) -> QuerySet:
-    return (
-        Feedback.objects.filter(traineeship=OuterRef(traineeship_ref), **filters)
-        .order_by()
-        .values("traineeship")
+#: A fixed moment to measure feedback times from: a sum of (moment - EPOCH) is portable, a sum
+#: of moments is not.
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _since_epoch() -> ExpressionWrapper:
+    return ExpressionWrapper(
+        F("given_at") - Value(EPOCH, output_field=DateTimeField()), output_field=DurationField()
     )
 
 
-def _feedback_aliases(prefix: str, **filters: Any) -> dict[str, Any]:
-    """Per traineeship: the first and last feedback (of these filters), how many, and how many
-    recently."""
+def _edge(feedback: QuerySet, *, last: bool, same: tuple[str, ...]) -> QuerySet:
+    """The feedback entries that are the last (or the first) of their group (`same` fields):
+    no entry of the group comes after (or before) them. The database answers this with an
+    anti-join, one pass over the feedback."""
+    later = "gt" if last else "lt"
+    group = {name: OuterRef(name) for name in same}
+    other = Feedback.objects.filter(**group).filter(
+        Q(**{f"given_at__{later}": OuterRef("given_at")})
+        | Q(given_at=OuterRef("given_at"), **{f"pk__{later}": OuterRef("pk")})
+    )
+    return feedback.filter(~Exists(other))
+
+
+def _feedback_figures(
+    feedback: QuerySet, group: str, same: tuple[str, ...]
+) -> dict[Any, dict[str, Any]]:
+    """Per `group` (a hospital or a supervisor): entries, entries in the last 90 days, the
+    number of traineeships with feedback, and the mean days between two entries for the same
+    trainee: the sum of (last - first) over the trainees, divided by the gaps between their
+    entries (entries minus trainees). Three grouped queries."""
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    feedback = _feedback_of(**filters)
-    moment = DateTimeField()
-    return {
-        f"{prefix}_first": Subquery(
-            feedback.annotate(x=Min("given_at")).values("x"), output_field=moment
-        ),
-        f"{prefix}_last": Subquery(
-            feedback.annotate(x=Max("given_at")).values("x"), output_field=moment
-        ),
-        f"{prefix}_n": Coalesce(
-            Subquery(feedback.annotate(x=Count("pk")).values("x"), output_field=IntegerField()),
-            0,
-        ),
-        f"{prefix}_recent": Coalesce(
-            Subquery(
-                feedback.filter(given_at__gte=since).annotate(x=Count("pk")).values("x"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+    figures: dict[Any, dict[str, Any]] = {
+        row[group]: row
+        for row in feedback.values(group)
+        .annotate(
+            entries=Count("pk"),
+            recent=Count("pk", filter=Q(given_at__gte=since)),
+            followed=Count("traineeship", distinct=True),
+        )
+        .order_by()
     }
-
-
-def _gap_aggregates(prefix: str) -> dict[str, Any]:
-    """Summed over traineeships: the time between their first and last feedback, and the number
-    of gaps (entries minus one). Their ratio is the mean time between two feedback entries."""
-    several = Q(**{f"{prefix}_n__gte": 2})
-    return {
-        "span": Sum(
-            ExpressionWrapper(F(f"{prefix}_last") - F(f"{prefix}_first"), DurationField()),
-            filter=several,
-        ),
-        "gaps": Coalesce(Sum(F(f"{prefix}_n") - 1, filter=several), 0),
-        "recent": Coalesce(Sum(f"{prefix}_recent"), 0),
-        "entries": Coalesce(Sum(f"{prefix}_n"), 0),
-    }
+    for key, last in (("last_sum", True), ("first_sum", False)):
+        for row in (
+            _edge(feedback, last=last, same=same)
+            .values(group)
+            .annotate(total=Sum(_since_epoch()))
+            .order_by()
+        ):
+            figures[row[group]][key] = row["total"]
+    for row in figures.values():
+        gaps = row["entries"] - row["followed"]
+        span = (row.get("last_sum") or dt.timedelta()) - (row.get("first_sum") or dt.timedelta())
+        row["mean_gap"] = _mean_gap(span, gaps)
+    return figures
 
 
 def _mean_gap(span: dt.timedelta | None, gaps: int) -> float | None:
-    return round(_days(span) / gaps, 1) if gaps else None
+    return round(_days(span) / gaps, 1) if gaps > 0 else None
 
 
 def _side_overdue(last: str, interval: int, today: dt.date) -> Q:
-    """No feedback (of this supervisor) for more than `interval` whole days; counted as
+    """No feedback from one side for more than `interval` whole days; counted as
     feedback.services.overdue_q counts."""
     cut = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=interval), dt.time.min))
     return Q(**{f"{last}__lt": cut}) | Q(
         **{f"{last}__isnull": True, "start_date__lt": today - dt.timedelta(days=interval)}
+    )
+
+
+def _last_feedback(**filters: Any) -> Subquery:
+    """The moment of a traineeship's last feedback (of these filters): one step in the
+    (traineeship, side, given_at) index."""
+    return Subquery(
+        Feedback.objects.filter(traineeship=OuterRef("pk"), **filters)
+        .order_by("-given_at")
+        .values("given_at")[:1],
+        output_field=DateTimeField(),
     )
 
 
@@ -507,35 +526,32 @@ def cadence(scope: Scope) -> ReportData:
         status__in=[TraineeshipStatus.ACTIVE, TraineeshipStatus.EXTENDED],
         start_date__lte=today,
     )
-    last_of_side = {
-        f"last_{side}_feedback": Subquery(
-            _feedback_of(side=side).annotate(x=Max("given_at")).values("x"),
-            output_field=DateTimeField(),
-        )
-        for side in (FeedbackSide.UNIVERSITY, FeedbackSide.HOSPITAL)
-    }
+    feedback = Feedback.objects.filter(traineeship__in=active.values("pk"))
+
+    figures = _feedback_figures(feedback, "traineeship__hospital", ("traineeship",))
     per_hospital = (
-        active.alias(**_feedback_aliases("fb"), **last_of_side)
-        .values("hospital_id", "hospital__name")
-        .annotate(
-            trainees=Count("pk"),
-            overdue=Count("pk", filter=overdue_q(settings)),
-            **_gap_aggregates("fb"),
+        active.alias(
+            last_university_feedback=_last_feedback(side=FeedbackSide.UNIVERSITY),
+            last_hospital_feedback=_last_feedback(side=FeedbackSide.HOSPITAL),
         )
+        .values("hospital_id", "hospital__name")
+        .annotate(trainees=Count("pk"), overdue=Count("pk", filter=overdue_q(settings)))
         .order_by("hospital__name")
     )
-    hospital_rows = [
-        [
-            row["hospital__name"],
-            row["trainees"],
-            row["entries"],
-            row["recent"],
-            _mean_gap(row["span"], row["gaps"]),
-            row["overdue"],
-            _percent(row["overdue"], row["trainees"]),
-        ]
-        for row in per_hospital
-    ]
+    hospital_rows = []
+    for row in per_hospital:
+        found = figures.get(row["hospital_id"], {})
+        hospital_rows.append(
+            [
+                row["hospital__name"],
+                row["trainees"],
+                found.get("entries", 0),
+                found.get("recent", 0),
+                found.get("mean_gap"),
+                row["overdue"],
+                _percent(row["overdue"], row["trainees"]),
+            ]
+        )
     hospital_table = Table(
         key="hospitals",
         title=_("Feedback cadence per hospital"),
@@ -557,29 +573,32 @@ def cadence(scope: Scope) -> ReportData:
         ("university_supervisor", FeedbackSide.UNIVERSITY, settings.university_interval_days),
         ("hospital_supervisor", FeedbackSide.HOSPITAL, settings.hospital_interval_days),
     ):
+        own = feedback.filter(side=side, author=F(f"traineeship__{field_name}"))
+        figures = _feedback_figures(own, "author", ("traineeship", "author"))
         rows = (
             active.filter(**{f"{field_name}__isnull": False})
-            .alias(**_feedback_aliases("own", author=OuterRef(field_name)))
+            # Overdue as the trainee's page counts it: no feedback from this side in time.
+            .alias(own_last=_last_feedback(side=side))
             .values(f"{field_name}_id", f"{field_name}__full_name")
             .annotate(
                 trainees=Count("pk"),
                 overdue=Count("pk", filter=_side_overdue("own_last", interval, today)),
-                **_gap_aggregates("own"),
             )
             .order_by(f"{field_name}__full_name")
         )
-        supervisor_rows.extend(
-            [
-                row[f"{field_name}__full_name"],
-                str(FeedbackSide(side).label),
-                row["trainees"],
-                row["entries"],
-                row["recent"],
-                _mean_gap(row["span"], row["gaps"]),
-                row["overdue"],
-            ]
-            for row in rows
-        )
+        for row in rows:
+            found = figures.get(row[f"{field_name}_id"], {})
+            supervisor_rows.append(
+                [
+                    row[f"{field_name}__full_name"],
+                    str(FeedbackSide(side).label),
+                    row["trainees"],
+                    found.get("entries", 0),
+                    found.get("recent", 0),
+                    found.get("mean_gap"),
+                    row["overdue"],
+                ]
+            )
     supervisor_table = Table(
         key="supervisors",
         title=_("Feedback cadence per supervisor"),
