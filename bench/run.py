@@ -5,7 +5,8 @@
 It
 1. creates the PostgreSQL database `qme_bench` on 127.0.0.1 (once; --fresh starts over),
    migrates it and seeds the national data set (`qme seed --scale national`), timing the seeding;
-2. times the batch work (bench/batch.py);
+2. times the batch work (bench/batch.py) and an upgrade: the migrations forward from the last
+   release on a copy of the data set (bench/upgrade.py);
 3. starts the application as docs/deployment.md runs it in production: `qme serve` (gunicorn with
    several worker processes), DEBUG off, Redis as the shared cache, PostgreSQL on 127.0.0.1;
 4. picks the pages, signs in a person of each role and counts each page's queries
@@ -14,8 +15,8 @@ It
    floor first: a minimal signed-in page of the app that does one database query;
 6. writes bench/results/latest.json and bench/results/latest.md.
 
-Options: --fresh, --seed-only, --seconds N (per page, default 10), --concurrency N (default 8), --web-workers N
-(default: what `qme serve` starts, 2 x CPUs + 1), --skip-batch, --database-url URL.
+Options: --fresh, --seed-only, --seconds N (per page, default 10), --concurrency N (default 8),
+--web-workers N (default: what `qme serve` starts, 2 x CPUs + 1), --skip-batch, --database-url URL.
 """
 
 from __future__ import annotations
@@ -192,6 +193,12 @@ def main() -> int:
         print("Timing the batch work …", flush=True)
         out = WORK / "batch.json"
         subprocess.run([sys.executable, str(HERE / "batch.py"), str(out)], env=env, check=True)
+        batch += json.loads(out.read_text())
+
+    if not args.skip_batch:
+        print("Rehearsing an upgrade on a copy of the data set …", flush=True)
+        out = WORK / "upgrade.json"
+        subprocess.run([sys.executable, str(HERE / "upgrade.py"), str(out)], env=env, check=True)
         batch += json.loads(out.read_text())
 
     print("Choosing pages, signing in, counting queries …", flush=True)
