@@ -292,3 +292,17 @@ def test_it_leaves_requests_that_were_never_submitted_out(world, client_for):
     request_at(world.hospital_a, world.office, status=RequestStatus.DECLINED)
     client = client_for(world.office)
     assert table(client, "pipeline", "pipeline")["totals"][1] == 1
+
+
+def test_it_speaks_the_language_of_the_reader(pipeline_data, client_for):
+    office = pipeline_data.office
+    office.language = "nl"
+    office.save(update_fields=["language"])
+    client = client_for(office)
+    page = body(client.get("/reports/pipeline/"))
+    assert '<th scope="col">Ziekenhuis</th>' in page
+    assert "Aanvragen: 4" in page  # the chart's label of a stage, in Dutch
+    pipeline = table(client, "pipeline", "pipeline")
+    assert pipeline["columns"][0] == "Ziekenhuis"
+    provinces = body(client.get("/reports/regions/"))
+    assert "<title>Noord-Holland: 1</title>" in provinces

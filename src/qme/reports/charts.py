@@ -267,7 +267,7 @@ def tile_map(
     uid: str, title: str, desc: str, names: dict[str, str], values: dict[str, int]
 ) -> SafeString:
     """A tile map of the Netherlands: one tile per province, shaded by its figure."""
-    tile_w, tile_h, gap = 150, 84, 6
+    tile_w, tile_h, gap = 104, 72, 5
     width = 3 * (tile_w + gap) + gap
     height = 5 * (tile_h + gap) + gap
     top = max(values.values(), default=0)
@@ -283,9 +283,9 @@ def tile_map(
             f"<g><title>{escape(name)}: {_num(value)}</title>"
             f'<rect x="{x}" y="{y}" width="{tile_w}" height="{tile_h}" rx="8" fill="{fill}"'
             ' stroke="#8896a8"/>'
-            f'<text x="{x + tile_w / 2:g}" y="{y + 30}" text-anchor="middle" fill="{ink}"'
+            f'<text x="{x + tile_w / 2:g}" y="{y + 26}" text-anchor="middle" fill="{ink}"'
             f" {FONT}>{escape(name)}</text>"
-            f'<text x="{x + tile_w / 2:g}" y="{y + 62}" text-anchor="middle" fill="{ink}"'
+            f'<text x="{x + tile_w / 2:g}" y="{y + 56}" text-anchor="middle" fill="{ink}"'
             f' font-size="24" font-weight="700">{_num(value)}</text></g>'
         )
     parts.append("</svg>")
