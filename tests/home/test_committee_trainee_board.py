@@ -81,13 +81,13 @@ class TestTrainee:
         # The first progress review is due: the self-assessment waits, then the signature.
         review = first_progress(traineeship)
         item = home(world.trainee_a).item(
-            "training", "self_assessments", "Write your self-assessment for the Progress review"
+            "training", "self_assessments", "Write your self-assessment for the progress review"
         )
         assert item.url == f"/feedback/{traineeship.pk}/reviews/{review.pk}/"
         record(review, world.university_supervisor)
         page = home(world.trainee_a)
         assert page.group("training", "self_assessments") is None
-        assert page.labels("training", "reviews_to_sign") == ["Sign your Progress review"]
+        assert page.labels("training", "reviews_to_sign") == ["Sign your progress review"]
 
     def test_a_milestone_due_soon_is_a_deadline(self, world, rules, home):
         traineeship = traineeship_of(world)

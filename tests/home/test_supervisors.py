@@ -56,7 +56,7 @@ def test_a_review_due_waits_to_be_held_then_for_each_signature(world, rules, hom
     traineeship = traineeship_of(world)  # the first review was due a few days ago
     review = first_progress(traineeship)
     item = home(world.supervisor_a).item(
-        "supervision", "reviews_to_record", "Record the Progress review of Tim Trainee"
+        "supervision", "reviews_to_record", "Record the progress review of Tim Trainee"
     )
     assert item.url == f"/feedback/{traineeship.pk}/reviews/{review.pk}/"
     assert item.meta.startswith("overdue since") or item.meta.startswith("due ")
@@ -64,14 +64,14 @@ def test_a_review_due_waits_to_be_held_then_for_each_signature(world, rules, hom
     page = home(world.supervisor_a)
     assert page.group("supervision", "reviews_to_record") is None
     assert page.labels("supervision", "reviews_to_sign") == [
-        "Sign the Progress review of Tim Trainee"
+        "Sign the progress review of Tim Trainee"
     ]
     feedback_services.sign_review(actor=world.supervisor_a, review=review)
     assert home(world.supervisor_a).group("supervision", "reviews_to_sign") is None
     # The doctor signs for the same side: the hospital has signed.
     assert home(world.doctor_a).group("supervision", "reviews_to_sign") is None
     assert home(world.university_supervisor).labels("supervision", "reviews_to_sign") == [
-        "Sign the Progress review of Tim Trainee"
+        "Sign the progress review of Tim Trainee"
     ]
 
 
@@ -85,7 +85,7 @@ def test_a_review_months_away_does_not_wait_yet(world, rules, home):
 def test_an_assessment_waits_for_the_scores_then_for_the_agreed_judgement(world, rules, home):
     traineeship = traineeship_of(world)
     assessment = assess(world, traineeship)
-    label = "Score the Design report of Tim Trainee"
+    label = "Score the design report of Tim Trainee"
     item = home(world.supervisor_a).item("supervision", "assessments_to_score", label)
     assert item.url == f"/feedback/{traineeship.pk}/assessments/{assessment.pk}/"
     score(assessment, world.supervisor_a)
@@ -94,7 +94,7 @@ def test_an_assessment_waits_for_the_scores_then_for_the_agreed_judgement(world,
     assert page.group("supervision", "assessments_to_agree") is None  # Ulla has not scored
     score(assessment, world.university_supervisor)
     assert home(world.supervisor_a).labels("supervision", "assessments_to_agree") == [
-        "Record the agreed judgement on the Design report of Tim Trainee"
+        "Record the agreed judgement on the design report of Tim Trainee"
     ]
 
 

@@ -58,7 +58,8 @@ def home_sections(user: User) -> list[HomeSection]:
     committee = selection_home.committee_section(user)
     if committee is not None:
         sections.append(committee)
-    applications = selection_home.applicant_section(user)
+    # Applicants hold no role (a trainee keeps the applications that led to the traineeship).
+    applications = selection_home.applicant_section(user) if kinds <= {RoleKind.TRAINEE} else None
     if applications is not None:
         sections.append(applications)
     sections.extend(

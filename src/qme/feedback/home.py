@@ -128,7 +128,8 @@ def asked_section(user: User) -> HomeSection | None:
 
 
 def _review_label(review: Review) -> str:
-    return ReviewKind(review.kind).label
+    """'progress review', 'go/no-go review': in the middle of a sentence."""
+    return str(ReviewKind(review.kind).label).lower()
 
 
 def supervisor_groups(user: User) -> list[ActionGroup]:
@@ -187,7 +188,7 @@ def supervisor_groups(user: User) -> list[ActionGroup]:
         assessment = assessor.assessment
         return ActionItem(
             label=label.format(
-                deliverable=DeliverableKind(assessment.deliverable).label,
+                deliverable=str(DeliverableKind(assessment.deliverable).label).lower(),
                 name=assessment.traineeship.trainee.full_name,
             ),
             url=reverse("feedback:assessment", args=[assessment.traineeship_id, assessment.pk]),

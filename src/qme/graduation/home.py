@@ -472,4 +472,5 @@ def board_section(user: User) -> HomeSection:
             ),
         ],
         empty=_("No graduation waits for the board."),
+        footer=(_("All graduation cases"), reverse("graduation:cases")),
     )
