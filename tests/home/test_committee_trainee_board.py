@@ -16,7 +16,7 @@ from tests.conftest import TOTP_SECRET
 from tests.diplomas.builders import complete_record, proposed, second_board_member
 from tests.reviews.helpers import first_progress, record
 from tests.selection.factories import fresh, procedure_for, proposed_decision, score
-from tests.training.factories import approved_plan, traineeship_of
+from tests.training.factories import approved_plan, complete_plan, traineeship_of
 
 
 class TestCommittee:
@@ -88,6 +88,14 @@ class TestTrainee:
         page = home(world.trainee_a)
         assert page.group("training", "self_assessments") is None
         assert page.labels("training", "reviews_to_sign") == ["Sign your progress review"]
+
+    def test_a_draft_plan_has_no_late_items_yet(self, world, catalogue, rules, home):
+        traineeship = traineeship_of(world)
+        complete_plan(traineeship, catalogue)  # its first items ended before today
+        page = home(world.trainee_a)
+        assert page.sections["training"].context["late"] == []
+        assert "Finish your plan and send it for approval" in page.html
+        assert "as completed" not in page.html
 
     def test_a_milestone_due_soon_is_a_deadline(self, world, rules, home):
         traineeship = traineeship_of(world)

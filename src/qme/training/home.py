@@ -70,6 +70,7 @@ def trainee_section(user: User) -> HomeSection | None:
         )[:5]
     )
     records = {item.pk: record for item, record in progress.items}
+    late = progress.overdue if approved else []
     milestones = list(
         Milestone.objects.filter(
             project__traineeship=traineeship,
@@ -87,8 +88,9 @@ def trainee_section(user: User) -> HomeSection | None:
             "upcoming": upcoming,
             # Late items, each with its record (None: not recorded yet; recorded: waiting for
             # the sign-off; sent back: to record again).
-            "late": [(item, records.get(item.pk)) for item in progress.overdue[:FIRST_N]],
-            "late_count": len(progress.overdue),
+            # (Only an approved plan has deadlines: a draft's dates are still being agreed.)
+            "late": [(item, records.get(item.pk)) for item in late[:FIRST_N]],
+            "late_count": len(late),
             "open_plan": selectors.open_plan(traineeship),
             "milestones": milestones,
             "today": timezone.localdate(),
