@@ -309,7 +309,7 @@ def cohort_progress(scope: Scope) -> ReportData:
             _("EC in the plan"),
             _("EC earned"),
             _("EC required"),
-            _("% of the plan earned"),
+            _("Share of the plan earned (%)"),
         ],
         rows=rows,
         numeric=frozenset({2, 3, 4, 5}),
