@@ -60,18 +60,24 @@ def _person(kind: str, **filters):
 
 def pages() -> list[Page]:
     from django.db.models import Count, Exists, OuterRef
-    from django.urls import NoReverseMatch, get_resolver, reverse
+    from django.urls import NoReverseMatch, reverse
 
     from qme.feedback.models import Review
     from qme.graduation.models import Diploma
-    from qme.organisations.models import RoleKind
+    from qme.organisations.models import Role, RoleKind
     from qme.positions.models import Position
     from qme.selection.models import Application, ScoreSheet, Stage
     from qme.training.models import Traineeship, TraineeshipStatus
 
     office = _person(RoleKind.PROGRAMME_OFFICE)
+    coordinated = Role.objects.current().filter(
+        organisation=OuterRef("hospital"), kind=RoleKind.HOSPITAL_COORDINATOR
+    )
     active = (
         Traineeship.objects.filter(status=TraineeshipStatus.ACTIVE)
+        .filter(Exists(coordinated))
+        .exclude(medical_doctor=None)
+        .exclude(university_supervisor=None)
         .annotate(n_feedback=Count("feedback"))
         .filter(n_feedback__gt=0)
         .select_related("trainee", "hospital_supervisor", "university_supervisor", "medical_doctor")
@@ -85,13 +91,19 @@ def pages() -> list[Page]:
     coordinator = _person(RoleKind.HOSPITAL_COORDINATOR, organisation=trainee_ship.hospital)
     scored_stage = (
         Stage.objects.filter(Exists(ScoreSheet.objects.filter(stage=OuterRef("pk"))))
+        .filter(position__status="selection")
         .annotate(n=Count("position__applications", distinct=True))
         .order_by("-n", "pk")
         .select_related("position")
         .first()
     )
     member = (
-        scored_stage.position.committee.select_related("user").order_by("pk").first()
+        scored_stage.position.committee.filter(
+            sheets__stage=scored_stage, sheets__submitted_at__isnull=False
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
         if scored_stage
         else None
     )
@@ -106,8 +118,8 @@ def pages() -> list[Page]:
 
     result = [
         Page("floor", reverse("session_status"), trainee_ship.trainee, '"signed_in": true'),
-        Page("home: programme office", "/", office, office.full_name),
-        Page("home: hospital coordinator", "/", coordinator, coordinator.full_name),
+        Page("home: programme office", "/", office, office.get_short_name()),
+        Page("home: hospital coordinator", "/", coordinator, coordinator.get_short_name()),
         Page(
             "home: hospital supervisor",
             "/",
@@ -121,8 +133,8 @@ def pages() -> list[Page]:
             trainee_ship.trainee.full_name,
         ),
         Page("home: medical doctor", "/", trainee_ship.medical_doctor, "</main>"),
-        Page("home: trainee", "/", trainee_ship.trainee, trainee_ship.trainee.full_name),
-        Page("home: examination board", "/", board, board.full_name),
+        Page("home: trainee", "/", trainee_ship.trainee, trainee_ship.trainee.get_short_name()),
+        Page("home: examination board", "/", board, board.get_short_name()),
         Page("open positions (public)", reverse("positions:public_list"), None, "</main>"),
         Page(
             "trainee record",
@@ -144,12 +156,14 @@ def pages() -> list[Page]:
         ),
     ]
     if member is not None:
-        result.insert(8, Page("home: committee member", "/", member.user, member.user.full_name))
+        result.insert(
+            8, Page("home: committee member", "/", member.user, member.user.get_short_name())
+        )
         result.append(
             Page(
                 "applications with the committee's scores",
                 reverse("selection:results", args=[scored_stage.position_id, scored_stage.pk]),
-                office,
+                member.user,
                 "</table>",
             )
         )
@@ -186,29 +200,23 @@ def pages() -> list[Page]:
                 status=302,
             )
         )
-    # Every report of the programme office that needs no argument.
+    # Every report of the programme office.
     try:
-        reports = get_resolver().namespace_dict["reports"][1]
-    except KeyError:
-        reports = None
-    if reports is not None:
-        for pattern in reports.url_patterns:
-            name = getattr(pattern, "name", None)
-            if not name or "export" in name or "download" in name:
-                continue
-            try:
-                path = reverse(f"reports:{name}")
-            except NoReverseMatch:
-                continue
-            result.append(Page(f"report: {name.replace('_', ' ')}", path, office, "</main>"))
+        from qme.reports.views import REPORTS
+    except ImportError:
+        REPORTS = {}
+    for slug in REPORTS:
+        result.append(
+            Page(f"report: {slug}", reverse("reports:report", args=[slug]), office, "</table>")
+        )
     for name in (
-        "api-1.0.0:list_requests",
-        "api-1.0.0:list_positions",
-        "api-1.0.0:list_traineeships",
-        "api-1.0.0:list_people",
-        "api-1.0.0:list_organisations",
-        "api-1.0.0:open_positions",
-        "api-1.0.0:list_cases",
+        "api-v1:list_requests",
+        "api-v1:list_positions",
+        "api-v1:list_traineeships",
+        "api-v1:list_people",
+        "api-v1:list_organisations",
+        "api-v1:open_positions",
+        "api-v1:list_cases",
     ):
         try:
             path = reverse(name)

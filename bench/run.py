@@ -52,6 +52,7 @@ def _env(database_url: str) -> dict[str, str]:
         QME_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         QME_REDIS_URL=env.get("QME_REDIS_URL", "redis://127.0.0.1:6379/7"),
         QME_DB_CONN_MAX_AGE="60",
+        QME_MANIFEST_STATIC="1",
         QME_SITE_URL=f"http://127.0.0.1:{PORT}",
         # The load driver is one address sending thousands of requests: exempt it from the rate
         # limits that protect the public pages (docs/deployment.md, QME_RATELIMIT_TRUSTED).
@@ -85,6 +86,7 @@ def _ensure_database(database_url: str, fresh: bool) -> bool:
 def _seed(env: dict[str, str], fresh: bool, database_url: str) -> float | None:
     new = _ensure_database(database_url, fresh)
     _qme(env, "migrate", "--no-input", "-v", "0")
+    _qme(env, "collectstatic", "--no-input", "-v", "0")
     timing = WORK / "seed-seconds.json"
     if not new and timing.exists():
         print("Using the national data set seeded before (--fresh seeds it again)", flush=True)

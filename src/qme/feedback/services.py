@@ -10,7 +10,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -234,13 +234,23 @@ def update_settings(
 # --- Cadence ---
 
 
+def _last_feedback(side: str) -> Subquery:
+    return Subquery(
+        Feedback.objects.filter(traineeship=OuterRef("pk"), side=side)
+        .order_by("-given_at")
+        .values("given_at")[:1]
+    )
+
+
 def with_cadence(traineeships: QuerySet[Traineeship]) -> QuerySet[Traineeship]:
-    """Annotate the last feedback from the university and from the hospital, in the database."""
+    """Annotate the last feedback from the university and from the hospital, in the database.
+
+    One index probe per traineeship and side (feedback_cadence_idx), not a join with all their
+    feedback grouped afterwards: with hundreds of entries per trainee, the join multiplied every
+    other annotation of the list by the number of entries."""
     return traineeships.annotate(
-        last_university_feedback=Max(
-            "feedback__given_at", filter=Q(feedback__side=Side.UNIVERSITY)
-        ),
-        last_hospital_feedback=Max("feedback__given_at", filter=Q(feedback__side=Side.HOSPITAL)),
+        last_university_feedback=_last_feedback(Side.UNIVERSITY),
+        last_hospital_feedback=_last_feedback(Side.HOSPITAL),
     )
 
 

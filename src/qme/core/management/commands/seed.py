@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from qme.core import seeding
 
@@ -42,3 +43,7 @@ class Command(BaseCommand):
                 feedback=feedback,
                 stdout=self.stdout,
             )
+            if connection.vendor == "postgresql":
+                # Fresh statistics, or the planner guesses with the tables' former sizes.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
