@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.constants import NOT_SET
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
@@ -98,3 +99,32 @@ def _register_routers() -> None:
 
 
 _register_routers()
+
+
+def _document_errors() -> None:
+    """Every operation documents the errors that the handlers above answer for it: 401 when it
+    needs a sign-in; 400 (a body that is not JSON), 403, 404, 409 and 422 (invalid input)
+    always. Clients and the fuzzing tests rely on the document."""
+    from .schemas import ErrorOut, FieldErrorOut
+
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                errors = {
+                    400: ErrorOut,
+                    403: ErrorOut,
+                    404: ErrorOut,
+                    409: ErrorOut,
+                    422: FieldErrorOut,
+                }
+                auth = operation.auth_param
+                if auth is NOT_SET:
+                    auth = api.auth if router.auth is NOT_SET else router.auth
+                if auth:
+                    errors[401] = ErrorOut
+                for status, schema in errors.items():
+                    if status not in operation.response_models:
+                        operation.response_models[status] = operation._create_response_model(schema)
+
+
+_document_errors()
