@@ -10,7 +10,9 @@ import itertools
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from qme.accounts.models import ApiToken
@@ -49,6 +51,17 @@ def tokens(data, db):
 @pytest.fixture(autouse=True)
 def _any_host(settings):
     settings.ALLOWED_HOSTS = ["*"]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_connection():
+    """The WSGI handler closes the database connection after each request; the test client does
+    not, and neither may these calls: the test's transaction lives on that connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
