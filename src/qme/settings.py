@@ -310,6 +310,7 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- API -------------------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "qme.api.pagination.BoundedLimitOffsetPagination"
 
 LOGGING = {
     "version": 1,

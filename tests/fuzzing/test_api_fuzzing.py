@@ -82,3 +82,27 @@ def test_the_api_holds_to_its_document(case, tokens):
 
 
 _turn = itertools.count()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "offset=3976890959790&limit=3345036137855875327639683072",
+        "offset=99999999999999999999999&limit=10",
+        "limit=0",
+        "offset=-1",
+    ],
+)
+def test_absurd_paging_is_refused_with_a_reason(query, data, db, client):
+    """Found by the fuzzing: a huge limit or offset was a server error."""
+    client.force_login(data.users["office"])
+    response = client.get(f"/api/v1/traineeships?{query}")
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_paging_within_bounds_still_works(data, db, client):
+    client.force_login(data.users["office"])
+    response = client.get("/api/v1/traineeships?offset=0&limit=1000")
+    assert response.status_code == 200
+    assert response.json()["count"] >= 2
