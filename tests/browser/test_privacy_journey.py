@@ -11,20 +11,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import (  # the browser tests' fixtures, shared
-    _forget_used_totp_codes,
-    _hashers_that_verify_the_personas,
-    browser,
-    new_page,
-)
-from tests.browser.helpers import path_of, sign_in
-from tests.browser.test_accessibility import AxeReport
 from tests.conftest import TOTP_SECRET
+from tests.diplomas.conftest import _signing_keys
 from tests.factories import PASSWORD
+from tests.privacy.builders import Graduate, graduate_record
+from tests.training.conftest import catalogue, rules
 
-__all__ = ["_forget_used_totp_codes", "_hashers_that_verify_the_personas", "browser", "new_page"]
+from .helpers import path_of, sign_in
+from .test_accessibility import AxeReport
+
+__all__ = ["_signing_keys", "catalogue", "rules"]
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def graduate(world, rules, catalogue) -> Graduate:
+    return graduate_record(world, catalogue)
+
 
 SHOTS = os.environ.get("QME_PRIVACY_SCREENSHOTS", "")
 
@@ -86,7 +90,7 @@ def test_the_graduate_downloads_their_record_and_the_office_sees_the_blockers(
 def test_the_erasure_form_and_an_erased_person_have_no_accessibility_problems(
     people, rules, catalogue, new_page, live_server
 ):
-    from .builders import discontinued_record
+    from tests.privacy.builders import discontinued_record
 
     discontinued_record(people, catalogue)
     report = AxeReport()
