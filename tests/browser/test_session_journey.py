@@ -44,11 +44,11 @@ def test_the_warning_comes_first_and_what_was_typed_survives_the_sign_out(
     # Her session has less than two minutes left: the page warns, with a countdown.
     settings.SESSION_IDLE_SECONDS = 110
     sara.reload()
-    assert sara.get_by_text("You will be signed out soon").is_visible()
+    sara.get_by_text("You will be signed out soon").wait_for()
     assert warning.locator("[data-countdown]").inner_text().startswith("1:")
     # The text she had typed is back after the reload.
+    sara.get_by_text("This form holds the text you had typed").wait_for()
     assert sara.locator("#id_went_well").input_value() == WENT_WELL
-    assert sara.get_by_text("This form holds the text you had typed").is_visible()
 
     # She stays signed in: the warning goes.
     settings.SESSION_IDLE_SECONDS = 1800
@@ -59,10 +59,10 @@ def test_the_warning_comes_first_and_what_was_typed_survives_the_sign_out(
     # Later she is away too long: the session ends on the server, and the page says so.
     settings.SESSION_IDLE_SECONDS = 110
     sara.reload()
-    assert sara.get_by_text("You will be signed out soon").is_visible()
+    sara.get_by_text("You will be signed out soon").wait_for()
     Session.objects.all().delete()
     sara.get_by_role("button", name="Stay signed in").click()
-    assert sara.get_by_text("You have been signed out").is_visible()
+    sara.get_by_text("You have been signed out").wait_for()
 
     # She signs in again and is back at her form, with her text.
     settings.SESSION_IDLE_SECONDS = 1800
