@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from qme.accounts.models import User
+from qme.core.seeding import FIRST_NAMES, LAST_NAMES
 from qme.feedback import services as feedback_services
 from qme.feedback.models import Assessment, DeliverableKind, Outcome, Review, ReviewKind
 from qme.organisations.models import Organisation, Role, RoleKind
@@ -45,70 +46,6 @@ EMAIL_PREFIX = "graduate"
 REVOKE_EVERY = 1000
 REVOKE_AT = 7
 
-FIRST = [
-    "Anna",
-    "Bram",
-    "Chloë",
-    "Daan",
-    "Emma",
-    "Femke",
-    "Gijs",
-    "Hanna",
-    "Ilse",
-    "Joris",
-    "Kim",
-    "Lars",
-    "Mila",
-    "Noor",
-    "Olaf",
-    "Pien",
-    "Quinten",
-    "Roos",
-    "Sem",
-    "Tess",
-    "Uma",
-    "Vera",
-    "Wout",
-    "Xander",
-    "Yara",
-    "Zeger",
-    "Fleur",
-    "Ruben",
-    "Lotte",
-    "Thijs",
-]
-LAST = [
-    "de Vries",
-    "Jansen",
-    "van den Berg",
-    "Bakker",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "de Boer",
-    "Mulder",
-    "de Groot",
-    "Bos",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "van Leeuwen",
-    "Dekker",
-    "Brouwer",
-    "de Wit",
-    "Dijkstra",
-    "Smits",
-    "de Graaf",
-    "van der Meer",
-    "Kok",
-    "Jacobs",
-    "de Haan",
-    "Vermeulen",
-    "van Dijk",
-    "Schouten",
-    "Willems",
-    "Hoekstra",
-]
 METHODS = [
     "Motion correction",
     "Automated quality assurance",
@@ -297,7 +234,7 @@ def seed_national_graduates(count: int, *, seed: int = 7, stdout=None) -> int:
         people.append(
             User(
                 email=f"{EMAIL_PREFIX}{n:05d}@{DOMAIN}",
-                full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                 language=rng.choice(["nl", "en"]),
                 password=password,
             )
