@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 
 import pytest
-from django.core import mail
 from django.test import Client
 
 from qme.core.mail import notify_people
+from tests.feedback_support import emails
 
-
-@pytest.fixture
-def emails(
-    django_capture_on_commit_callbacks,
-) -> Callable[[], AbstractContextManager[list[mail.EmailMessage]]]:
-    """`with emails() as sent:` runs the block, then its after-commit work (the e-mail tasks),
-    and fills `sent` with what went out."""
-
-    @contextmanager
-    def _capture() -> Iterator[list[mail.EmailMessage]]:
-        sent: list[mail.EmailMessage] = []
-        start = len(mail.outbox)
-        with django_capture_on_commit_callbacks(execute=True):
-            yield sent
-        sent.extend(mail.outbox[start:])
-
-    return _capture
+__all__ = ["emails"]
 
 
 @pytest.fixture
