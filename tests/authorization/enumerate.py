@@ -47,3 +47,14 @@ def api_operations() -> list[tuple[str, str, str]]:
         for method, operation in methods.items():
             operations.append((operation["operationId"], method.upper(), path))
     return sorted(operations)
+
+
+def api_bodies() -> dict[str, tuple[str, ...]]:
+    """The media types of the body of every operation that takes one, by operation id."""
+    schema = api.get_openapi_schema()
+    return {
+        operation["operationId"]: tuple(operation["requestBody"]["content"])
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+        if "requestBody" in operation
+    }

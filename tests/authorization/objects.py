@@ -1,6 +1,13 @@
 """The objects the authorization matrix points at: for each kind, one of the person's own side
 (hospital A, Tim Trainee, Anna Applicant) and one of the other side (hospital B, another trainee,
-another applicant). Built once per test module through the services, the way people make them."""
+another applicant). Built once per test module through the services, the way people make them.
+
+Most objects are far along their way (a request submitted, a position in selection with an
+approved decision, a graduated traineeship), so the pages show everything. The API's writes also
+get objects still open to them (a draft request, an open position and a draft application, a
+decision waiting for the chairs, a traineeship in progress with a draft plan, a recorded item, a
+review not yet held and a design assessment not yet scored), so the matrix proves that the
+allowed people can make the change, not only that the others cannot."""
 
 from __future__ import annotations
 
@@ -13,18 +20,31 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from qme.accounts.models import ApiToken, User
-from qme.feedback.models import Assessment, Review
+from qme.feedback import services as feedback_services
+from qme.feedback.models import Assessment, Review, ReviewKind
 from qme.notifications.models import EmailDelivery, EmailStatus, Notification
 from qme.organisations.models import Organisation, RoleKind
 from qme.positions import services as position_services
 from qme.selection.models import Offer
+from qme.training import services as training_services
 from qme.training.models import ItemRecord
 from tests.conftest import world as world_fixture
 from tests.factories import DepartmentFactory, UserFactory, person_with_role
-from tests.positions.factories import PDF_BYTES, draft_request
+from tests.positions.factories import PDF_BYTES, approved_position, draft_request, open_position
 from tests.privacy.builders import graduate_record
-from tests.selection.factories import approved_decision, procedure_for
-from tests.training.factories import catalogue_for, rules_for
+from tests.selection.factories import (
+    approved_decision,
+    draft_application,
+    procedure_for,
+    proposed_decision,
+)
+from tests.training.factories import (
+    approved_plan,
+    catalogue_for,
+    recorded,
+    rules_for,
+    traineeship_of,
+)
 
 #: The roles of the matrix, in the order of its columns.
 ROLES = (
@@ -76,6 +96,60 @@ class Side:
     diploma: Any
     applicant: User
     trainee: User
+    # Still open to the API's writes:
+    draft_request: Any
+    draft_position: Any  # approved, not yet published
+    open_position: Any
+    draft_application: Any  # the applicant's, to the open position
+    proposed_decision: Any  # of a second procedure, waiting for both chairs
+    scoring_stage: Any  # its screening stage ...
+    scoring_candidate: Any  # ... and a shortlisted candidate no one has scored yet
+    live_traineeship: Any  # the trainee's traineeship in progress (the first one graduated)
+    live_plan: Any  # a draft new version of its approved plan
+    live_item: Any  # an item of the draft
+    open_item: Any  # an item of the approved plan not yet recorded
+    live_record: Any  # a recorded item waiting for sign-off
+    live_review: Any  # the first progress review, not yet held
+    live_assessment: Any  # the design assessment, not yet scored
+
+
+def _live(world, catalogue, hospital, applicant) -> dict[str, Any]:
+    """The objects of a side still open to the API's writes (see Side)."""
+    request = draft_request(world, hospital=hospital, title="Fewer pressure ulcers on the ICU")
+    draft_position = approved_position(world, hospital=hospital)
+    position = open_position(world, request_fields={"hospital": hospital})
+    application = draft_application(position, applicant)
+    second = procedure_for(world, candidates=2, hospital=hospital)
+    decision = proposed_decision(second)
+    traineeship = traineeship_of(world)
+    approved = approved_plan(traineeship, catalogue)
+    first, second_item = approved.items.order_by("pk")[:2]
+    record = recorded(traineeship, first)
+    plan = training_services.start_plan_version(actor=world.trainee_a, traineeship=traineeship)
+    feedback_services.schedule_reviews(traineeship)
+    review = traineeship.reviews.filter(kind=ReviewKind.PROGRESS).order_by("due_on").first()
+    assessment = feedback_services.create_assessment(
+        actor=world.office,
+        traineeship=traineeship,
+        deliverable="design_report",
+        assessors=[(world.university_supervisor, "university"), (world.supervisor_a, "hospital")],
+    )
+    return {
+        "draft_request": request,
+        "draft_position": draft_position,
+        "open_position": position,
+        "draft_application": application,
+        "proposed_decision": decision,
+        "scoring_stage": second.stage(),
+        "scoring_candidate": second.candidates[-1],
+        "live_traineeship": traineeship,
+        "live_plan": plan,
+        "live_item": plan.items.get(key=second_item.key),
+        "open_item": second_item,
+        "live_record": record,
+        "live_review": review,
+        "live_assessment": assessment,
+    }
 
 
 @dataclass
@@ -115,6 +189,7 @@ def _side(world, catalogue) -> Side:
     record = ItemRecord.objects.filter(traineeship=traineeship).order_by("pk").first()
     review = Review.objects.filter(traineeship=traineeship).order_by("pk").first()
     doctor = world.doctor_a
+    live = _live(world, catalogue, hospital, application.applicant)
     return Side(
         hospital=hospital,
         department=department,
@@ -146,6 +221,7 @@ def _side(world, catalogue) -> Side:
         diploma=graduate.diploma,
         applicant=application.applicant,
         trainee=traineeship.trainee,
+        **live,
     )
 
 

@@ -2,6 +2,8 @@
 visitors, with an object of the person's own side and one of the other side, answers what
 matrix.py says; nothing a refused request asks for is changed. A page or operation that the
 matrix does not list fails the completeness test, and so does an entry that no longer exists.
+Each API write is sent a valid body for the object (arguments.BODIES), so the allowed people's
+`ok` is a real change and the others' refusal is not just the schema refusing an empty body.
 
 Outcomes: `ok` (2xx, or the page's normal redirect), `bad` (let through, but refused on what was
 sent or on the object's state: 400/409/422), `login` (sent to sign-in; 401 in the API), `403`,
@@ -17,6 +19,8 @@ import re
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import reverse
@@ -25,7 +29,7 @@ from qme.audit.models import AuditEvent
 from qme.notifications.models import EmailDelivery, Notification
 
 from . import arguments
-from .enumerate import api_operations, pages
+from .enumerate import api_bodies, api_operations, pages
 from .matrix import EXEMPT, MATRIX
 from .objects import ROLES
 
@@ -73,7 +77,7 @@ def test_every_row_has_a_row_for_the_own_and_the_other_object_when_it_takes_one(
         if which == "own":
             assert (name, method, "other") in MATRIX, (name, method)
         if which != "-":
-            assert _parameters(name) is not None, f"no arguments for {name}"
+            assert _parameters(name, method) is not None, f"no arguments for {name}"
 
 
 def test_the_exemptions_cover_only_what_they_say():
@@ -86,17 +90,31 @@ def test_the_exemptions_cover_only_what_they_say():
         ), pattern
 
 
-def _parameters(name: str):
+def test_every_api_write_with_a_body_is_sent_a_valid_one():
+    """A write that takes a body has a valid one in arguments.BODIES, or a reason in
+    arguments.WITHOUT_BODY why it is sent an empty one; neither lists an operation that takes no
+    body."""
+    takes = {_short(op) for op in api_bodies()}
+    bodies, without = set(arguments.BODIES), set(arguments.WITHOUT_BODY)
+    assert not takes - bodies - without, f"no body in arguments.BODIES: {takes - bodies - without}"
+    assert not (bodies | without) - takes, f"takes no body: {(bodies | without) - takes}"
+    assert not bodies & without, bodies & without
+    assert all(reason.strip() for reason in arguments.WITHOUT_BODY.values())
+
+
+def _parameters(name: str, method: str | None = None):
+    """The parameters of a page, or of an API operation: the operation of this method when there
+    is one (a write may point at another object than the read of the same path)."""
     if name.startswith("/api/"):
-        operation = next(
+        operation = API_OPERATIONS.get(f"{method} {name}") or next(
             (op for key, op in API_OPERATIONS.items() if key.split(" ", 1)[1] == name), None
         )
         return arguments.API.get(_short(operation), {}) if operation else None
     return arguments.PAGES.get(name, {})
 
 
-def _url(name: str, which: str, user, data) -> str:
-    params = _parameters(name)
+def _url(name: str, method: str, which: str, user, data) -> str:
+    params = _parameters(name, method)
     side = data.side(which if which != "-" else "own")
     values = {key: get(side, user, data) for key, get in params.items()}
     if name.startswith("/api/"):
@@ -133,14 +151,24 @@ def _footprint() -> tuple[int, ...]:
     )
 
 
-def _request(client, name: str, method: str, url: str):
+def _body(name: str, method: str, which: str, user, data) -> dict | None:
+    """The valid body of an API write (see arguments.BODIES), for the side's object."""
+    operation = API_OPERATIONS.get(f"{method} {name}")
+    make = arguments.BODIES.get(_short(operation)) if operation else None
+    return make(data.side(which if which != "-" else "own"), user, data) if make else None
+
+
+def _request(client, name: str, method: str, url: str, body: dict | None = None):
     if name.startswith("/api/") and method in ("POST", "PUT", "PATCH"):
-        return client.generic(method, url, "{}", content_type="application/json")
+        if body is not None and any(isinstance(v, UploadedFile) for v in body.values()):
+            return client.post(url, body)  # multipart form data
+        content = "{}" if body is None else json.dumps(body, cls=DjangoJSONEncoder)
+        return client.generic(method, url, content, content_type="application/json")
     return client.generic(method, url)
 
 
-def _which(name: str) -> tuple[str, ...]:
-    return ("other", "own") if _parameters(name) else ("-",)
+def _which(name: str, method: str) -> tuple[str, ...]:
+    return ("other", "own") if _parameters(name, method) else ("-",)
 
 
 CASES = sorted(enumerated_keys() if RECORD else {(name, method) for name, method, _ in MATRIX})
@@ -164,17 +192,18 @@ def _check(client, name, method, role, data) -> list[str]:
     if user is not None:
         client.force_login(user)
     results, failures = {}, []
-    for which in _which(name):
-        url = _url(name, which, user, data)
+    for which in _which(name, method):
+        url = _url(name, method, which, user, data)
+        body = _body(name, method, which, user, data)
         before = _footprint()
         if RECORD:
             try:
-                results[which] = _outcome(_request(client, name, method, url))
+                results[which] = _outcome(_request(client, name, method, url, body))
             except Exception as error:
                 results[which] = f"500 {error!r}"[:200]
             continue
         expected = MATRIX[(name, method, which)][ROLES.index(role)]
-        response = _request(client, name, method, url)
+        response = _request(client, name, method, url, body)
         actual = _outcome(response)
         if actual != expected:
             failures.append(
