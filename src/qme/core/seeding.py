@@ -334,6 +334,7 @@ def seed_demo(*, stdout=None) -> list[DemoLogin]:
             )
     _seed_positions(organisations, password_hash)
     _seed_selection(organisations, password_hash)
+    _refresh_next_due()
     if stdout:
         stdout.write(
             f"Demo data ready: {Organisation.objects.count()} organisations, {User.objects.count()} people."
@@ -433,11 +434,21 @@ def seed_national(
     from qme.graduation.seeding import seed_national_graduates
 
     seed_national_graduates(graduates, stdout=stdout)
+    _refresh_next_due()
     if stdout:
         stdout.write(
             f"National data ready: {Organisation.objects.care_providers().count()} hospitals and care "
             f"institutions, {User.objects.count()} people, {Role.objects.count()} roles."
         )
+
+
+def _refresh_next_due() -> None:
+    """Plans and records made in bulk pass no service: each traineeship's next due item is
+    computed once, for all of them, at the end."""
+    from qme.training import services as training_services
+    from qme.training.models import Traineeship
+
+    training_services.refresh_next_due(Traineeship.objects.all())
 
 
 # --- Position requests and positions -----------------------------------------------------------

@@ -68,12 +68,21 @@ def _day(value: dt.date | dt.datetime) -> str:
 def overdue_section(user: User) -> HomeSection | None:
     settings = ProgrammeSettings.current()
     office = roles.is_programme_office(user)
-    qs = services.with_cadence(services.active_traineeships()).filter(services.overdue_q(settings))
+    qs = services.active_traineeships()
     if not office:
         qs = qs.filter(
             Q(university_supervisor=user) | Q(hospital_supervisor=user) | Q(medical_doctor=user)
         )
-    rows = list(qs.select_related("trainee", "hospital").order_by("trainee__full_name")[:25])
+    overdue = services.overdue_pks(qs, settings)
+    rows = (
+        list(
+            services.with_cadence(Traineeship.objects.filter(pk__in=overdue))
+            .select_related("trainee", "hospital")
+            .order_by("trainee__full_name")[:25]
+        )
+        if overdue
+        else []
+    )
     if not rows:
         return None
     return HomeSection(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core import signing
@@ -278,30 +278,58 @@ def cadence_of(
     }
 
 
+def overdue_cut(interval_days: int, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.date]:
+    """Where one side's interval begins: feedback given before the first moment is overdue, and
+    so is a traineeship without feedback that started before the second. Counted in whole
+    days, as days_since counts them: feedback given on the day the interval began is not
+    overdue yet, whatever the hour."""
+    today = timezone.localdate(now or timezone.now())
+    since = today - dt.timedelta(days=interval_days)
+    return timezone.make_aware(dt.datetime.combine(since, dt.time.min)), since
+
+
 def overdue_q(settings: ProgrammeSettings, now: dt.datetime | None = None) -> Q:
-    """Traineeships (annotated by with_cadence) that are over an interval, as a database filter.
-    Counted in whole days, as days_since counts them: feedback given on the day the interval
-    began is not overdue yet, whatever the hour."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-
-    def start_of(day: dt.date) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-    university_cut = start_of(today - dt.timedelta(days=settings.university_interval_days))
-    hospital_cut = start_of(today - dt.timedelta(days=settings.hospital_interval_days))
+    """Traineeships (annotated by with_cadence) that are over an interval, as a database filter
+    (see overdue_cut)."""
+    university_cut, university_since = overdue_cut(settings.university_interval_days, now)
+    hospital_cut, hospital_since = overdue_cut(settings.hospital_interval_days, now)
     return (
         Q(last_university_feedback__lt=university_cut)
-        | Q(
-            last_university_feedback__isnull=True,
-            start_date__lt=today - dt.timedelta(days=settings.university_interval_days),
-        )
+        | Q(last_university_feedback__isnull=True, start_date__lt=university_since)
         | Q(last_hospital_feedback__lt=hospital_cut)
-        | Q(
-            last_hospital_feedback__isnull=True,
-            start_date__lt=today - dt.timedelta(days=settings.hospital_interval_days),
-        )
+        | Q(last_hospital_feedback__isnull=True, start_date__lt=hospital_since)
     )
+
+
+def overdue_check(
+    settings: ProgrammeSettings, now: dt.datetime | None = None
+) -> Callable[[dt.date, dt.datetime | None, dt.datetime | None], bool]:
+    """overdue_q as a function of (start date, last university feedback, last hospital
+    feedback), for rows already read."""
+    university_cut, university_since = overdue_cut(settings.university_interval_days, now)
+    hospital_cut, hospital_since = overdue_cut(settings.hospital_interval_days, now)
+
+    def check(start: dt.date, university: dt.datetime | None, hospital: dt.datetime | None):
+        return (
+            university < university_cut if university is not None else start < university_since
+        ) or (hospital < hospital_cut if hospital is not None else start < hospital_since)
+
+    return check
+
+
+def overdue_pks(traineeships: QuerySet[Traineeship], settings: ProgrammeSettings) -> list[int]:
+    """The traineeships of the queryset that are over an interval. The last feedback per side
+    is read once per traineeship and compared here: as a database filter (overdue_q), each
+    probe is repeated in every condition that names it."""
+    check = overdue_check(settings)
+    rows = with_cadence(traineeships).values_list(
+        "pk", "start_date", "last_university_feedback", "last_hospital_feedback"
+    )
+    return [
+        pk
+        for pk, start, university, hospital in rows.order_by()
+        if check(start, university, hospital)
+    ]
 
 
 def active_traineeships() -> QuerySet[Traineeship]:

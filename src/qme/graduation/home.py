@@ -43,17 +43,13 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
-    When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -78,6 +74,7 @@ from qme.organisations.home import (
 )
 from qme.organisations.models import Role, RoleKind
 from qme.training import home as training_home
+from qme.training import selectors
 from qme.training.models import (
     Curriculum,
     ItemKind,
@@ -225,66 +222,78 @@ def at_risk(
     hospital_ids: frozenset[int] | None = None, near: NearEnd | None = None
 ) -> tuple[int, list[Traineeship]]:
     """The number of trainees at risk and the most urgent ones, each with `.risk_reasons` (in
-    the current language). `hospital_ids` limits them to those hospitals (None: everyone)."""
+    the current language). `hospital_ids` limits them to those hospitals (None: everyone).
+
+    Two queries whatever the number of trainees: the first reads, for every ongoing trainee in
+    scope, only what the four risks need — the last feedback per side and the last review
+    outcome (each one index probe per trainee, read once), and the next due plan item (a column
+    kept by the training services) — and ranks them here; the second reads the shown ones with
+    their names and the number of late items."""
     today = timezone.localdate()
     settings = ProgrammeSettings.current()
     scope = Q() if hospital_ids is None else Q(hospital_id__in=hospital_ids)
     near_end, unmet = near if near is not None else near_end_checked(hospital_ids)
-    failing_near_end = [t.pk for t in near_end if unmet[t.pk]]
+    failing_near_end = {t.pk for t in near_end if unmet[t.pk]}
 
-    late_items = (
-        PlanItem.objects.filter(
-            plan__traineeship=OuterRef("pk"),
-            plan__status=PlanStatus.APPROVED,
-            planned_end__lt=today,
-        )
-        .exclude(
-            Exists(
-                ItemRecord.objects.filter(
-                    traineeship=OuterRef(OuterRef("pk")),
-                    item_key=OuterRef("key"),
-                    status=RecordStatus.SIGNED_OFF,
-                )
-            )
-        )
-        .order_by()
-        .values("plan__traineeship")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     last_outcome = (
         Review.objects.filter(traineeship=OuterRef("pk"), held_on__isnull=False)
         .order_by("-held_on", "-due_on", "-pk")
         .values("outcome")[:1]
     )
-    overdue = Q(status__in=GIVING_FEEDBACK) & feedback_services.overdue_q(settings)
-    bad_review = Q(last_outcome__in=[o for o in Outcome.values if o != Outcome.SATISFACTORY])
-    ending = Q(pk__in=failing_near_end)
-    qs = (
-        feedback_services.with_cadence(
-            Traineeship.objects.filter(scope, status__in=ONGOING, start_date__lte=today)
+    ongoing = feedback_services.with_cadence(
+        Traineeship.objects.filter(scope, status__in=ONGOING, start_date__lte=today)
+    ).annotate(last_outcome=Subquery(last_outcome))
+    bad_outcomes = {o for o in Outcome.values if o != Outcome.SATISFACTORY}
+    overdue = feedback_services.overdue_check(settings)
+    flagged: dict[int, tuple[bool, bool, bool, bool]] = {}
+    order: list[tuple] = []
+    for row in ongoing.values(
+        "pk",
+        "status",
+        "start_date",
+        "next_due_on",
+        "last_university_feedback",
+        "last_hospital_feedback",
+        "last_outcome",
+        "expected_end_date",
+        "trainee__full_name",
+    ).order_by():
+        flags = (
+            row["status"] in GIVING_FEEDBACK
+            and overdue(
+                row["start_date"], row["last_university_feedback"], row["last_hospital_feedback"]
+            ),
+            row["next_due_on"] is not None and row["next_due_on"] < today,
+            row["last_outcome"] in bad_outcomes,
+            row["pk"] in failing_near_end,
         )
+        if any(flags):
+            flagged[row["pk"]] = flags
+            order.append(
+                (-sum(flags), row["expected_end_date"], row["trainee__full_name"], row["pk"])
+            )
+    shown = [key[-1] for key in sorted(order)[:FIRST_N]]
+    late_items = (
+        selectors.open_items()
+        .filter(planned_end__lt=today)
+        .order_by()
+        .values("plan__traineeship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    by_pk = {
+        t.pk: t
+        for t in feedback_services.with_cadence(Traineeship.objects.filter(pk__in=shown))
         .annotate(
             late_items=Coalesce(Subquery(late_items, output_field=IntegerField()), Value(0)),
             last_outcome=Subquery(last_outcome),
         )
-        .annotate(
-            is_overdue=Case(When(overdue, then=Value(1)), default=Value(0)),
-            is_late=Case(When(late_items__gt=0, then=Value(1)), default=Value(0)),
-            is_bad_review=Case(When(bad_review, then=Value(1)), default=Value(0)),
-            is_ending=Case(When(ending, then=Value(1)), default=Value(0)),
-        )
-        .filter(overdue | Q(late_items__gt=0) | bad_review | ending)
-    )
-    rows = list(
-        qs.annotate(
-            risk=F("is_overdue") + F("is_late") + F("is_bad_review") + F("is_ending"),
-            home_total=Window(Count("pk")),
-        )
         .select_related("trainee", "hospital")
-        .order_by("-risk", "expected_end_date", "trainee__full_name", "pk")[:FIRST_N]
-    )
-    count = rows[0].home_total if rows else 0
+    }
+    rows = [by_pk[pk] for pk in shown if pk in by_pk]
+    for t in rows:
+        t.is_overdue, t.is_late, t.is_bad_review, t.is_ending = flagged[t.pk]
+    count = len(order)
     for t in rows:
         reasons = []
         if t.is_overdue:

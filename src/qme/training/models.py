@@ -88,6 +88,11 @@ class Traineeship(models.Model):
         db_index=True,
     )
     created_at = models.DateTimeField(default=timezone.now)
+    #: The planned end of the earliest item of the approved plan that is not signed off yet
+    #: (None: nothing open). Kept by training.services.refresh_next_due whenever a plan is
+    #: approved or an item signed off, so that "has late items" is a comparison with today
+    #: instead of a scan of every plan item and record.
+    next_due_on = models.DateField(_("next item due"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("traineeship")

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from qme.accounts.models import User
@@ -24,6 +24,20 @@ from .models import (
 )
 
 TRAINING_DAYS = 730
+
+
+def open_items(traineeship=None) -> QuerySet[PlanItem]:
+    """The items of the approved plan not yet signed off: of one traineeship, or of the
+    traineeship of the outer query (OuterRef("pk")) when none is given."""
+    owner = OuterRef("pk") if traineeship is None else traineeship
+    signed = ItemRecord.objects.filter(
+        traineeship=OuterRef("plan__traineeship"),
+        item_key=OuterRef("key"),
+        status=RecordStatus.SIGNED_OFF,
+    )
+    return PlanItem.objects.filter(
+        plan__traineeship=owner, plan__status=PlanStatus.APPROVED
+    ).exclude(Exists(signed))
 
 
 def traineeships_visible_to(user: User) -> QuerySet[Traineeship]:

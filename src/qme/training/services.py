@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,6 +158,14 @@ def start_due_traineeships() -> int:
 def _refresh_end(traineeship: Traineeship) -> None:
     traineeship.expected_end_date = selectors.expected_end_date(traineeship)
     traineeship.save(update_fields=["expected_end_date"])
+
+
+def refresh_next_due(traineeships: QuerySet[Traineeship]) -> int:
+    """Recompute Traineeship.next_due_on (the earliest planned end among the open items of the
+    approved plan) for these traineeships, in one statement. Called when a plan is approved and
+    when an item is signed off, and after seeding; nothing else changes it."""
+    earliest = selectors.open_items().order_by("planned_end").values("planned_end")[:1]
+    return traineeships.update(next_due_on=Subquery(earliest))
 
 
 @transaction.atomic
@@ -486,6 +494,8 @@ def approve_plan(*, actor: User, plan: TrainingPlan) -> TrainingPlan:
         traineeship.plans.filter(status=PlanStatus.APPROVED).update(status=PlanStatus.SUPERSEDED)
         plan.status = PlanStatus.APPROVED
     plan.save()
+    if plan.status == PlanStatus.APPROVED:
+        refresh_next_due(Traineeship.objects.filter(pk=traineeship.pk))
     record_event(
         actor=actor, action="plan.approved", target=traineeship, data={"version": plan.version}
     )
@@ -601,6 +611,7 @@ def sign_off(*, actor: User, record: ItemRecord) -> ItemRecord:
         timezone.now(),
     )
     record.save(update_fields=["status", "decided_by", "decided_at"])
+    refresh_next_due(Traineeship.objects.filter(pk=record.traineeship_id))
     record_event(
         actor=actor,
         action="item.signed_off",

@@ -46,4 +46,4 @@ class Command(BaseCommand):
             if connection.vendor == "postgresql":
                 # Fresh statistics, or the planner guesses with the tables' former sizes.
                 with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+                    cursor.execute("VACUUM ANALYZE")
