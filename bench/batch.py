@@ -71,16 +71,20 @@ def issue_diplomas(count: int = 1000) -> int:
 
 
 def trainee_export() -> int:
+    """The full record of a graduate as the programme office downloads it: the ZIP with the
+    JSON, the files, the diplomas and the PDF portfolio. Returns its size in bytes."""
+    from qme.organisations.models import Role, RoleKind
     from qme.privacy import services
     from qme.training.models import Traineeship
 
+    office = Role.objects.current().filter(kind=RoleKind.PROGRAMME_OFFICE).first().user
     traineeship = (
         Traineeship.objects.filter(status="completed", diplomas__isnull=False)
         .order_by("pk")
         .first()
     )
-    data = services.trainee_export(traineeship)
-    return len(data)
+    archive = services.record_archive(actor=office, traineeship=traineeship)
+    return len(archive.read())
 
 
 def verify_credentials(count: int = 1000) -> int:
