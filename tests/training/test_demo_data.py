@@ -38,6 +38,11 @@ def test_it_seeds_trainees_at_several_points_one_on_leave_one_extended(seeded):
     assert days_in[0] < 365 < days_in[-1]  # in the first year and past the second
     extended = next(t for t in traineeships if t.status == TraineeshipStatus.EXTENDED)
     assert extended.extensions.exists()
+    # Made in bulk or through the services, each keeps its next due plan item.
+    for traineeship in traineeships:
+        earliest = selectors.open_items(traineeship).order_by("planned_end").first()
+        assert traineeship.next_due_on == (earliest.planned_end if earliest else None)
+    assert any(t.next_due_on for t in traineeships)
     assert extended.expected_end_date > extended.start_date + services.TRAINING_LENGTH
     on_leave = next(t for t in traineeships if t.status == TraineeshipStatus.ON_LEAVE)
     leave = on_leave.leaves.get()

@@ -1,10 +1,10 @@
 """Each traineeship keeps the planned end of the earliest open item of its approved plan
 (`next_due_on`), so that lists of trainees with late items compare a date instead of reading
-every plan item and record. The training services keep it; the demo data set it too."""
+every plan item and record. The training services keep it
+(the demo data: tests/training/test_demo_data.py)."""
 
 from __future__ import annotations
 
-from qme.core import seeding
 from qme.training import selectors, services
 from qme.training.models import Traineeship
 
@@ -56,11 +56,3 @@ def test_an_item_signed_off_under_an_older_plan_version_stays_done(world, catalo
     assert traineeship.next_due_on == _computed(traineeship)
     regulation = item_titled(draft, "Medical device regulation")
     assert not selectors.open_items(traineeship).filter(key=regulation.key).exists()
-
-
-def test_the_demo_data_have_their_next_due_items(db):
-    seeding.seed_demo()
-    ongoing = Traineeship.objects.exclude(next_due_on=None)
-    assert ongoing.exists()
-    for traineeship in Traineeship.objects.all():
-        assert traineeship.next_due_on == _computed(traineeship)
