@@ -24,7 +24,8 @@ matrix's objects, for the people allowed to try:
 - erasure: the law does not allow erasing the doctor yet (they sit on a running committee);
 - positions applications (start): the position is in selection, applications are closed;
 - email-deliveries retry, own: the one failed delivery is the same on both sides, and the
-  `other` request has already retried it.
+  `other` request has already retried it;
+- plans (start a new version): the trainee's traineeship here is the graduate's, which has ended.
 `bad` also stands for some refused people: the selection and feedback services refuse a person
 without the right seat (not a committee member or chair, not an assessor, not a supervisor) with a
 409 instead of a 403 (conflict, scores, decisions approve and block, assessment scores and
@@ -696,7 +697,7 @@ training:record_item                                            POST   other log
 /api/v1/traineeships/{pk}/milestones                            GET    other login   ok      404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/plans                                 GET    own   login   ok      ok      ok      ok      ok      404     404     ok      404
 /api/v1/traineeships/{pk}/plans                                 GET    other login   ok      404     404     404     404     404     404     404     404
-/api/v1/traineeships/{pk}/plans                                 POST   own   login   403     403     403     403     403     404     404     ok      404
+/api/v1/traineeships/{pk}/plans                                 POST   own   login   403     403     403     403     403     404     404     bad     404
 /api/v1/traineeships/{pk}/plans                                 POST   other login   403     404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/progress                              GET    own   login   ok      ok      ok      ok      ok      404     404     ok      404
 /api/v1/traineeships/{pk}/progress                              GET    other login   ok      404     404     404     404     404     404     404     404

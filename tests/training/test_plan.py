@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from qme.audit.models import AuditEvent
 from qme.core.errors import ActionRefused
 from qme.training import selectors, services
-from qme.training.models import ItemKind, PlanItem, PlanStatus, TrainingPlan
+from qme.training.models import ItemKind, PlanItem, PlanStatus, Traineeship, TrainingPlan
 
 from .factories import (
     add,
@@ -416,6 +416,23 @@ class TestVersions:
         services.approve_plan(actor=world.supervisor_a, plan=draft)
         # Credits follow the item's key into the new version.
         assert selectors.progress(traineeship).earned == Decimal(5)
+
+    @pytest.mark.parametrize("status", ["completed", "discontinued"])
+    def test_no_new_version_once_the_traineeship_has_ended(
+        self, world, own_client, catalogue, traineeship, status
+    ):
+        approved_plan(traineeship, catalogue)
+        if status == "discontinued":
+            services.discontinue(actor=world.office, traineeship=traineeship, reason="Moved.")
+        else:  # as issuing the diploma leaves it
+            Traineeship.objects.filter(pk=traineeship.pk).update(status=status)
+        before = snapshot()
+        response = own_client(world.trainee_a).post(
+            _plan_url(traineeship), {"action": "start"}, follow=True
+        )
+        assert response.status_code == 200
+        assert "This traineeship has ended." in messages_of(response)
+        assert snapshot() == before
 
     def test_one_open_version_at_a_time(self, world, catalogue, traineeship):
         approved_plan(traineeship, catalogue)

@@ -14,7 +14,13 @@ from django.utils import timezone
 from qme.accounts.services import create_api_token
 from qme.audit.models import AuditEvent
 from qme.training import services
-from qme.training.models import PlanStatus, RecordStatus, TrainingPlan
+from qme.training.models import (
+    PlanStatus,
+    RecordStatus,
+    Traineeship,
+    TraineeshipStatus,
+    TrainingPlan,
+)
 from tests.helpers import api
 
 from .factories import approved_plan, complete_plan, item_titled, recorded, submitted_plan
@@ -304,6 +310,36 @@ class TestRefusals:
         assert first["id"] == second["id"]
         assert TrainingPlan.objects.count() == 1
         assert AuditEvent.objects.filter(action="plan.drafted").count() == 1
+
+    @pytest.mark.parametrize("status", ["completed", "discontinued"])
+    def test_no_new_plan_once_the_traineeship_has_ended(
+        self, world, own_client, catalogue, traineeship, status
+    ):
+        approved_plan(traineeship, catalogue)
+        _end(world, traineeship, status)
+        before = snapshot()
+        response = api(own_client(world.trainee_a), "post", f"traineeships/{traineeship.pk}/plans")
+        assert (response.status_code, response.json()["code"]) == (409, "ended")
+        assert response.json()["detail"] == "This traineeship has ended."
+        assert snapshot() == before
+
+    @pytest.mark.parametrize("status", ["active", "extended", "on_leave"])
+    def test_a_new_plan_while_the_traineeship_runs(
+        self, world, own_client, catalogue, traineeship, status
+    ):
+        approved_plan(traineeship, catalogue)
+        Traineeship.objects.filter(pk=traineeship.pk).update(status=status)
+        response = api(own_client(world.trainee_a), "post", f"traineeships/{traineeship.pk}/plans")
+        assert response.status_code == 201
+        assert (response.json()["version"], response.json()["status"]) == (2, "draft")
+
+
+def _end(world, traineeship, status: str) -> None:
+    """Discontinued by the office, or completed as issuing the diploma leaves it."""
+    if status == "discontinued":
+        services.discontinue(actor=world.office, traineeship=traineeship, reason="Moved abroad.")
+    else:
+        Traineeship.objects.filter(pk=traineeship.pk).update(status=TraineeshipStatus.COMPLETED)
 
 
 class TestTheDocument:

@@ -287,8 +287,11 @@ def discontinue(*, actor: User | None, traineeship: Traineeship, reason: str) ->
 
 @transaction.atomic
 def start_plan_version(*, actor: User, traineeship: Traineeship) -> TrainingPlan:
-    """A new draft: a copy of the approved plan (same item keys), or an empty first version."""
+    """A new draft: a copy of the approved plan (same item keys), or an empty first version.
+    Only while the traineeship runs: a completed or discontinued one gets no new plan."""
     require(actor, "training.edit_plan", traineeship)
+    if traineeship.status in (TraineeshipStatus.DISCONTINUED, TraineeshipStatus.COMPLETED):
+        raise ActionRefused(_("This traineeship has ended."), code="ended")
     existing = selectors.open_plan(traineeship)
     if existing is not None:
         return existing
