@@ -219,7 +219,7 @@ def test_an_unknown_criterion_is_refused(world, traineeship):
 def test_only_the_assessors_score(world, traineeship, persona):
     assessment = assess(world, traineeship)
     before = snapshot()
-    with pytest.raises(ActionRefused):
+    with pytest.raises(PermissionDenied):
         score(assessment, getattr(world, persona))
     assert snapshot() == before
 
@@ -336,7 +336,7 @@ def test_only_an_assessor_records_the_judgement(world, traineeship, persona):
     score(assessment, world.supervisor_a, 3)
     score(assessment, world.university_supervisor, 4)
     before = snapshot()
-    with pytest.raises(ActionRefused):
+    with pytest.raises(PermissionDenied):
         agree(assessment, getattr(world, persona))
     assert snapshot() == before
 
@@ -385,7 +385,7 @@ def test_an_assessor_elsewhere_holds_no_sway_over_this_assessment(world, trainee
         assessors=[(world.university_supervisor, "university"), (world.doctor_a, "hospital")],
     )
     before = snapshot()
-    with pytest.raises(ActionRefused):
+    with pytest.raises(PermissionDenied):
         score(theirs, world.supervisor_a)
     assert snapshot() == before
     assert mine.pk != theirs.pk

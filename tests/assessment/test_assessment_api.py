@@ -98,11 +98,11 @@ def test_only_the_office_and_the_assessors_ever_see_individual_scores(
 @pytest.mark.parametrize(
     ("persona", "path", "method", "payload", "status"),
     [
-        ("trainee_a", "scores", "PUT", "scores", 409),
-        ("office", "scores", "PUT", "scores", 409),
-        ("doctor_a", "scores", "PUT", "scores", 409),
-        ("office", "judgement", "POST", "judgement", 409),
-        ("trainee_a", "judgement", "POST", "judgement", 409),
+        ("trainee_a", "scores", "PUT", "scores", 403),
+        ("office", "scores", "PUT", "scores", 403),
+        ("doctor_a", "scores", "PUT", "scores", 403),
+        ("office", "judgement", "POST", "judgement", 403),
+        ("trainee_a", "judgement", "POST", "judgement", 403),
     ],
 )
 def test_what_is_not_yours_to_do_is_refused(

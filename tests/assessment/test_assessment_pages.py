@@ -198,12 +198,19 @@ def test_hostile_comments_never_break_the_page(world, traineeship, client_for, t
 
 
 @pytest.mark.parametrize("persona", ["trainee_a", "coordinator_a", "office", "doctor_a"])
-def test_scores_from_anyone_but_an_assessor_are_refused(world, traineeship, client_for, persona):
+def test_scores_and_the_judgement_from_anyone_but_an_assessor_are_refused(
+    world, traineeship, client_for, persona
+):
     assessment = assess(world, traineeship)
     before = snapshot()
-    response = client_for(getattr(world, persona)).post(_path(assessment), _form(assessment))
-    assert response.status_code == 200
-    assert "Only the assessors" in " ".join(_messages(response))
+    client = client_for(getattr(world, persona))
+    for form in (
+        _form(assessment),
+        {"action": "agree", "artefact_grade": "3", "process_grade": "3"},
+    ):
+        response = client.post(_path(assessment), form)
+        assert response.status_code == 403
+        assert "Your roles do not allow this." in page_text(response)
     assert snapshot() == before
 
 

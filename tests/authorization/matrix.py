@@ -26,10 +26,9 @@ matrix's objects, for the people allowed to try:
 - email-deliveries retry, own: the one failed delivery is the same on both sides, and the
   `other` request has already retried it;
 - plans (start a new version): the trainee's traineeship here is the graduate's, which has ended.
-`bad` also stands for some refused people: the selection and feedback services refuse a person
-without the right seat (not a committee member or chair, not an assessor, not a supervisor) with a
-409 instead of a 403 (conflict, scores, decisions approve and block, assessment scores and
-judgement, review record). Nothing changes for them either: the test checks it."""
+A person without the right seat (not a committee member or chair, not an assessor, not a
+supervisor) gets 403, as everywhere else. One exception remains: reviews sign answers one refusal
+(409) both to whoever has signed already and to whoever does not sign at all."""
 
 from __future__ import annotations
 
@@ -443,8 +442,8 @@ selection:results                                               POST   own   log
 selection:results                                               POST   other login   ok      404     404     404     404     404     404     404     404
 selection:score                                                 GET    own   login   405     405     405     405     405     405     405     405     405
 selection:score                                                 GET    other login   405     405     405     405     405     405     405     405     405
-selection:score                                                 POST   own   login   ok      404     ok      ok      ok      ok      404     404     ok
-selection:score                                                 POST   other login   ok      404     404     404     404     404     404     404     404
+selection:score                                                 POST   own   login   403     404     ok      ok      ok      ok      404     404     403
+selection:score                                                 POST   other login   403     404     404     404     404     404     404     404     404
 session_status                                                  GET    -     ok      ok      ok      ok      ok      ok      ok      ok      ok      ok
 session_status                                                  POST   -     ok      ok      ok      ok      ok      ok      ok      ok      ok      ok
 training:catalogue                                              GET    -     login   ok      ok      ok      ok      ok      ok      ok      ok      ok
@@ -516,10 +515,10 @@ training:record_item                                            POST   other log
 /api/v1/competencies                                            GET    -     login   ok      ok      ok      ok      ok      ok      ok      ok      ok
 /api/v1/decisions/{pk}                                          GET    own   login   ok      404     ok      ok      ok      ok      404     404     404
 /api/v1/decisions/{pk}                                          GET    other login   ok      404     404     404     404     404     404     404     404
-/api/v1/decisions/{pk}/approve                                  POST   own   login   bad     404     bad     ok      ok      404     404     404     404
-/api/v1/decisions/{pk}/approve                                  POST   other login   bad     404     404     404     404     404     404     404     404
-/api/v1/decisions/{pk}/block                                    POST   own   login   bad     404     bad     ok      ok      404     404     404     404
-/api/v1/decisions/{pk}/block                                    POST   other login   bad     404     404     404     404     404     404     404     404
+/api/v1/decisions/{pk}/approve                                  POST   own   login   403     404     403     ok      ok      404     404     404     404
+/api/v1/decisions/{pk}/approve                                  POST   other login   403     404     404     404     404     404     404     404     404
+/api/v1/decisions/{pk}/block                                    POST   own   login   403     404     403     ok      ok      404     404     404     404
+/api/v1/decisions/{pk}/block                                    POST   other login   403     404     404     404     404     404     404     404     404
 /api/v1/decisions/{pk}/offer-next                               POST   own   login   bad     404     403     bad     bad     403     404     404     404
 /api/v1/decisions/{pk}/offer-next                               POST   other login   bad     404     404     404     404     404     404     404     404
 /api/v1/diplomas/{number}/verification                          GET    own   ok      ok      ok      ok      ok      ok      ok      ok      ok      ok
@@ -644,10 +643,10 @@ training:record_item                                            POST   other log
 /api/v1/requests/{pk}/withdraw                                  POST   other login   403     404     404     404     404     404     404     404     404
 /api/v1/roles/{pk}/end                                          POST   own   login   ok      403     403     404     404     404     404     404     404
 /api/v1/roles/{pk}/end                                          POST   other login   ok      404     404     404     404     404     404     404     404
-/api/v1/selection/candidates/{pk}/conflict                      POST   own   login   bad     404     ok      ok      ok      ok      404     404     bad
-/api/v1/selection/candidates/{pk}/conflict                      POST   other login   bad     404     404     404     404     404     404     404     404
-/api/v1/selection/candidates/{pk}/scores/{stage_pk}             PUT    own   login   bad     404     ok      ok      ok      404     404     404     404
-/api/v1/selection/candidates/{pk}/scores/{stage_pk}             PUT    other login   bad     404     404     404     404     404     404     404     404
+/api/v1/selection/candidates/{pk}/conflict                      POST   own   login   403     404     ok      ok      ok      ok      404     404     403
+/api/v1/selection/candidates/{pk}/conflict                      POST   other login   403     404     404     404     404     404     404     404     404
+/api/v1/selection/candidates/{pk}/scores/{stage_pk}             PUT    own   login   403     404     ok      ok      ok      404     404     404     404
+/api/v1/selection/candidates/{pk}/scores/{stage_pk}             PUT    other login   403     404     404     404     404     404     404     404     404
 /api/v1/selection/{pk}/candidates                               GET    own   login   ok      404     ok      ok      ok      ok      404     404     404
 /api/v1/selection/{pk}/candidates                               GET    other login   ok      404     404     404     404     404     404     404     404
 /api/v1/selection/{pk}/committee                                GET    own   login   ok      404     ok      ok      ok      ok      404     404     404
@@ -671,12 +670,12 @@ training:record_item                                            POST   other log
 /api/v1/traineeships/{pk}                                       GET    other login   ok      404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/assessments                           GET    own   login   ok      ok      ok      ok      ok      404     404     ok      404
 /api/v1/traineeships/{pk}/assessments                           GET    other login   ok      404     404     404     404     404     404     404     404
-/api/v1/traineeships/{pk}/assessments/{assessment_pk}/judgement POST   own   login   bad     bad     bad     bad     bad     404     404     bad     404
-/api/v1/traineeships/{pk}/assessments/{assessment_pk}/judgement POST   other login   bad     404     404     404     404     404     404     404     404
+/api/v1/traineeships/{pk}/assessments/{assessment_pk}/judgement POST   own   login   403     403     403     bad     bad     404     404     403     404
+/api/v1/traineeships/{pk}/assessments/{assessment_pk}/judgement POST   other login   403     404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/assessments/{assessment_pk}/scores    GET    own   login   ok      ok      ok      ok      ok      404     404     ok      404
 /api/v1/traineeships/{pk}/assessments/{assessment_pk}/scores    GET    other login   ok      404     404     404     404     404     404     404     404
-/api/v1/traineeships/{pk}/assessments/{assessment_pk}/scores    PUT    own   login   bad     bad     bad     ok      ok      404     404     bad     404
-/api/v1/traineeships/{pk}/assessments/{assessment_pk}/scores    PUT    other login   bad     404     404     404     404     404     404     404     404
+/api/v1/traineeships/{pk}/assessments/{assessment_pk}/scores    PUT    own   login   403     403     403     ok      ok      404     404     403     404
+/api/v1/traineeships/{pk}/assessments/{assessment_pk}/scores    PUT    other login   403     404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/cadence                               GET    own   login   ok      ok      ok      ok      ok      404     404     ok      404
 /api/v1/traineeships/{pk}/cadence                               GET    other login   ok      404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/diplomas                              GET    own   login   ok      404     ok      ok      ok      404     ok      ok      404
@@ -709,8 +708,8 @@ training:record_item                                            POST   other log
 /api/v1/traineeships/{pk}/reviews                               GET    other login   ok      404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/reviews/{review_pk}/confirm           POST   own   login   bad     403     403     403     403     404     404     403     404
 /api/v1/traineeships/{pk}/reviews/{review_pk}/confirm           POST   other login   bad     404     404     404     404     404     404     404     404
-/api/v1/traineeships/{pk}/reviews/{review_pk}/record            POST   own   login   bad     bad     ok      ok      ok      404     404     bad     404
-/api/v1/traineeships/{pk}/reviews/{review_pk}/record            POST   other login   bad     404     404     404     404     404     404     404     404
+/api/v1/traineeships/{pk}/reviews/{review_pk}/record            POST   own   login   403     403     ok      ok      ok      404     404     403     404
+/api/v1/traineeships/{pk}/reviews/{review_pk}/record            POST   other login   403     404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/reviews/{review_pk}/self-assessment   POST   own   login   403     403     403     403     403     404     404     ok      404
 /api/v1/traineeships/{pk}/reviews/{review_pk}/self-assessment   POST   other login   403     404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/reviews/{review_pk}/sign              POST   own   login   bad     bad     bad     bad     bad     404     404     bad     404

@@ -90,7 +90,7 @@ def test_a_supervisor_records_any_outcome(world, traineeship, emails, persona, o
 def test_only_a_supervisor_records_the_review(world, traineeship, persona):
     review = first_progress(traineeship)
     before = snapshot()
-    with pytest.raises(ActionRefused):
+    with pytest.raises(PermissionDenied):
         record(review, getattr(world, persona))
     assert snapshot() == before
 

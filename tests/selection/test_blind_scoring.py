@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from qme.core.errors import ActionRefused
@@ -264,7 +264,7 @@ class TestSubmitting:
     def test_it_lets_only_members_score(self, world, proc, who):
         stage = proc.stage()
         before = snapshot()
-        with pytest.raises(ActionRefused):
+        with pytest.raises(PermissionDenied):
             score(stage, proc.candidates[0], getattr(world, who))
         assert snapshot() == before
 

@@ -243,7 +243,7 @@ class TestConflictOfInterest:
         with pytest.raises(ActionRefused) as refusal:
             services.declare_conflict(actor=fresh(proc.hos_member), application=anna, reason=" ")
         assert refusal.value.code == "reason_required"
-        with pytest.raises(ActionRefused):
+        with pytest.raises(PermissionDenied):
             services.declare_conflict(
                 actor=fresh(world.coordinator_a), application=anna, reason="Colleague."
             )

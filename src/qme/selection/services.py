@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -427,7 +427,7 @@ def remove_committee_member(*, actor: User, member: CommitteeMember) -> None:
 def declare_conflict(*, actor: User, application: Application, reason: str) -> ConflictOfInterest:
     member = committee_seat(actor, application.position)
     if member is None:
-        raise ActionRefused(_("Only committee members declare a conflict of interest."))
+        raise PermissionDenied(_("Only committee members declare a conflict of interest."))
     if not reason.strip():
         raise ActionRefused(_("Give a reason."), code="reason_required")
     if member.sheets.filter(application=application, submitted_at__isnull=False).exists():
@@ -525,7 +525,9 @@ def save_scores(
     needs every criterion scored with a justification; a submitted sheet is final."""
     application = _lock(application)  # its status now, not when the caller read it
     member = committee_seat(actor, application.position)
-    if member is None or stage.position_id != application.position_id:
+    if member is None:
+        raise PermissionDenied(_("Only members of this committee score its candidates."))
+    if stage.position_id != application.position_id:
         raise ActionRefused(_("Only members of this committee score its candidates."))
     if stage.kind not in SCOREABLE or application.status not in SCOREABLE[stage.kind]:
         raise ActionRefused(
@@ -804,7 +806,7 @@ def approve_decision(*, actor: User, decision: Decision) -> Decision:
     decision = Decision.objects.select_for_update().select_related("position").get(pk=decision.pk)
     member = committee_seat(actor, decision.position)
     if member is None or not member.is_chair:
-        raise ActionRefused(_("Only the chairs approve the decision."))
+        raise PermissionDenied(_("Only the chairs approve the decision."))
     if decision.status != DecisionStatus.PROPOSED:
         raise ActionRefused(
             _("This decision is no longer waiting for approval."), code="invalid_state"
@@ -837,7 +839,7 @@ def block_decision(*, actor: User, decision: Decision, reason: str) -> Decision:
     decision = Decision.objects.select_for_update().select_related("position").get(pk=decision.pk)
     member = committee_seat(actor, decision.position)
     if member is None or not member.is_chair:
-        raise ActionRefused(_("Only the chairs can block the decision."))
+        raise PermissionDenied(_("Only the chairs can block the decision."))
     if decision.status != DecisionStatus.PROPOSED:
         raise ActionRefused(
             _("This decision is no longer waiting for approval."), code="invalid_state"
