@@ -433,6 +433,9 @@ class TestVersions:
         assert response.status_code == 200
         assert "This traineeship has ended." in messages_of(response)
         assert snapshot() == before
+        # The page no longer offers it.
+        page = own_client(world.trainee_a).get(_plan_url(traineeship))
+        assert 'value="start"' not in page.content.decode()
 
     def test_one_open_version_at_a_time(self, world, catalogue, traineeship):
         approved_plan(traineeship, catalogue)

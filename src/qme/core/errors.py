@@ -4,9 +4,11 @@ from __future__ import annotations
 
 
 class ActionRefused(Exception):
-    """The action is not allowed now (wrong state, duplicate, or not for this person).
+    """The action is not possible now: the object's state (already done, closed, ended) or a
+    duplicate. Pages show the message; the API answers 409. Nothing has been changed.
 
-    Pages show the message; the API answers 409. Nothing has been changed.
+    A person who may not take the action at all is refused with PermissionDenied (403), not
+    with this: see core.permissions.require.
     """
 
     def __init__(self, message: str, *, code: str = "refused") -> None:

@@ -48,6 +48,7 @@ from .models import (
     Milestone,
     PlanItem,
     Traineeship,
+    TraineeshipStatus,
 )
 
 
@@ -294,6 +295,9 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": services.plan_changes(draft) if draft and approved else None,
             "form": form,
             "can_edit": request.user.has_perm("training.edit_plan", traineeship),
+            # A completed or discontinued traineeship gets no new plan version.
+            "has_ended": traineeship.status
+            in (TraineeshipStatus.COMPLETED, TraineeshipStatus.DISCONTINUED),
             "can_approve": request.user.has_perm("training.approve_plan", traineeship),
             "records": {r.item_key: r for r in traineeship.records.all()},
         },
