@@ -3,6 +3,7 @@ filters and the same scope (a hospital coordinator gets their own hospital only)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,7 +13,7 @@ from qme.api.schemas import ErrorOut
 from qme.core.permissions import require
 
 from .filters import ReportFilterForm, cohort_years, visible_hospitals
-from .views import REPORTS, report_for
+from .views import REPORTS, figures, report_for
 
 router = Router(tags=["reports"])
 
@@ -36,6 +37,8 @@ class ReportOut(Schema):
     title: str
     filters: dict[str, Any]
     own_hospitals_only: bool
+    #: When the figures were computed: they are kept until what they count changes.
+    computed_at: dt.datetime | None
     tables: list[TableOut]
 
 
@@ -82,11 +85,12 @@ def get_report(request: HttpRequest, slug: str, filters: Query[FiltersIn]):
                 ]
             },
         )
-    data = kind.build(scope)
+    data = figures(kind, scope)
     return {
         "slug": kind.slug,
         "title": str(kind.title),
         "filters": scope.as_dict(),
         "own_hospitals_only": hospitals is not None,
+        "computed_at": data.computed_at,
         "tables": [table.as_dict() for table in data.tables],
     }

@@ -6,3 +6,11 @@ class ReportsConfig(AppConfig):
     name = "qme.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # A change to what a report reads makes its cached figures out of date (reports.cache).
+        from .cache import watch
+        from .filters import COHORT_SOURCES
+        from .views import REPORTS
+
+        watch([*COHORT_SOURCES, *(model for report in REPORTS.values() for model in report.reads)])

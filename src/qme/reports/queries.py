@@ -2,9 +2,11 @@
 
 Each function takes a `Scope` (the filters, and the hospitals a coordinator may see) and returns
 `Table`s: the same rows feed the page, the chart, the CSV and XLSX downloads and the API. The
-number of queries of each function is fixed; it does not grow with the data. Python only
-reshapes rows that the database has already aggregated (a handful per cohort, quarter or
-hospital) and fills in empty months or provinces.
+number of queries of each function is fixed; it does not grow with the data. Each query is one
+pass over its table (grouped counts per hospital rather than a correlated count per hospital
+and stage); Python only adds up rows that the database has already aggregated (a handful per
+cohort, quarter or hospital; one or two per trainee for the cadence and cohort progress) and
+fills in empty months or provinces. The views keep the results in the cache (reports.cache).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     Max,
     Min,
@@ -36,10 +37,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import (
-    Cast,
     Coalesce,
     ExtractYear,
-    NullIf,
     TruncDate,
     TruncMonth,
     TruncQuarter,
@@ -83,13 +82,12 @@ class Table:
     totals: list[Any] | None = None
     #: Columns that hold numbers (right-aligned on the page, numeric in XLSX).
     numeric: frozenset[int] = frozenset()
+    #: A list that can be long (a row per trainee): the page shows it a page at a time; the
+    #: downloads and the API hold every row.
+    paged: bool = False
 
     def _labelled(self, row: list[Any]) -> list[tuple[str, Any, bool]]:
         return [(self.columns[i], cell, i in self.numeric) for i, cell in enumerate(row)]
-
-    def labelled_rows(self) -> list[list[tuple[str, Any, bool]]]:
-        """Each cell with its column heading and whether it is a number, for the page."""
-        return [self._labelled(row) for row in self.rows]
 
     def labelled_totals(self) -> list[tuple[str, Any, bool]]:
         return self._labelled(self.totals) if self.totals else []
@@ -113,6 +111,8 @@ class ReportData:
     #: Figures for the charts, by the key of the table they draw (see views.CHARTS).
     series: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: When the figures were computed (they may come from the cache: reports.cache).
+    computed_at: dt.datetime | None = None
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -152,6 +152,11 @@ def _days(duration: dt.timedelta | None) -> float:
 # --- The pipeline: requests → positions → applications → offers → trainees ---
 
 
+def _per_hospital(queryset: QuerySet, link: str) -> dict[int, int]:
+    """How many rows of `queryset` point (through `link`) at each hospital: one grouped query."""
+    return dict(queryset.order_by().values(link).annotate(n=Count("pk")).values_list(link, "n"))
+
+
 def pipeline(scope: Scope) -> ReportData:
     requests = PositionRequest.objects.filter(submitted_at__isnull=False).filter(
         scope.q(date="intended_start")
@@ -162,49 +167,38 @@ def pipeline(scope: Scope) -> ReportData:
     )
     offers = Offer.objects.filter(scope.q("application__position__"))
     trainees = Traineeship.objects.filter(scope.q())
+    # One grouped count per stage; the hospitals with nothing at any stage are left out.
+    per_stage = [
+        _per_hospital(requests, "hospital"),
+        _per_hospital(positions, "hospital"),
+        _per_hospital(applications, "position__hospital"),
+        _per_hospital(offers, "application__position__hospital"),
+        _per_hospital(trainees, "hospital"),
+    ]
     hospitals = (
         Organisation.objects.care_providers()
         .filter(scope.hospital_q())
-        .annotate(
-            n_requests=_count(requests, "hospital"),
-            n_positions=_count(positions, "hospital"),
-            n_applications=_count(applications, "position__hospital"),
-            n_offers=_count(offers, "application__position__hospital"),
-            n_trainees=_count(trainees, "hospital"),
-        )
-        .filter(
-            Q(n_requests__gt=0)
-            | Q(n_positions__gt=0)
-            | Q(n_applications__gt=0)
-            | Q(n_offers__gt=0)
-            | Q(n_trainees__gt=0)
-        )
-        .annotate(
-            per_position=Cast("n_applications", FloatField())
-            / NullIf(Cast("n_positions", FloatField()), Value(0.0))
-        )
+        .order_by("name")
+        .values_list("pk", "name")
     )
-    rows = [
-        [name, requests_, positions_, applications_, _one(per), offers_, trainees_]
-        for name, requests_, positions_, applications_, per, offers_, trainees_ in (
-            hospitals.order_by("name").values_list(
-                "name",
-                "n_requests",
-                "n_positions",
-                "n_applications",
-                "per_position",
-                "n_offers",
-                "n_trainees",
-            )
+    rows = []
+    for pk, name in hospitals:
+        requests_, positions_, applications_, offers_, trainees_ = (
+            stage.get(pk, 0) for stage in per_stage
         )
-    ]
-    sums = hospitals.aggregate(
-        requests=Coalesce(Sum("n_requests"), 0),
-        positions=Coalesce(Sum("n_positions"), 0),
-        applications=Coalesce(Sum("n_applications"), 0),
-        offers=Coalesce(Sum("n_offers"), 0),
-        trainees=Coalesce(Sum("n_trainees"), 0),
-    )
+        if requests_ or positions_ or applications_ or offers_ or trainees_:
+            per = applications_ / positions_ if positions_ else None
+            rows.append([name, requests_, positions_, applications_, _one(per), offers_, trainees_])
+    sums = {
+        key: sum(row[column] for row in rows)
+        for key, column in (
+            ("requests", 1),
+            ("positions", 2),
+            ("applications", 3),
+            ("offers", 5),
+            ("trainees", 6),
+        )
+    }
     per_position = round(sums["applications"] / sums["positions"], 1) if sums["positions"] else None
     totals = [
         _("All hospitals"),
@@ -274,6 +268,27 @@ def cohort_progress(scope: Scope) -> ReportData:
     signed = ItemRecord.objects.filter(status=RecordStatus.SIGNED_OFF)
     ec = DecimalField(max_digits=7, decimal_places=1)
 
+    # EC earned: each signed-off record of the cohort counts the EC of its item in the approved
+    # plan (one index step per record), per trainee and per month of completion in one query.
+    item_ec = Subquery(
+        approved_items.filter(
+            plan__traineeship=OuterRef("traineeship"), key=OuterRef("item_key")
+        ).values("ec")[:1],
+        output_field=ec,
+    )
+    earned_by_trainee: dict[int, Decimal] = {}
+    earned_by_month: dict[dt.date, Decimal] = {}
+    for trainee, month, total in (
+        signed.filter(traineeship__in=trainees.values("pk"))
+        .annotate(item_ec=item_ec)
+        .values("traineeship", month=TruncMonth("completed_on"))
+        .annotate(total=Sum("item_ec"))
+        .order_by()
+        .values_list("traineeship", "month", "total")
+    ):
+        earned_by_trainee[trainee] = earned_by_trainee.get(trainee, 0) + (total or 0)
+        earned_by_month[month] = earned_by_month.get(month, 0) + (total or 0)
+
     def ec_sum(items: QuerySet) -> Coalesce:
         rows = (
             items.filter(plan__traineeship=OuterRef("pk"))
@@ -284,18 +299,15 @@ def cohort_progress(scope: Scope) -> ReportData:
         )
         return Coalesce(Subquery(rows, output_field=ec), Value(Decimal(0)), output_field=ec)
 
-    earned_items = approved_items.filter(
-        key__in=signed.filter(traineeship=OuterRef(OuterRef("pk"))).values("item_key")
-    )
-    per_trainee = list(
-        trainees.annotate(
+    per_trainee = [
+        (name, hospital, planned, earned_by_trainee.get(pk, Decimal(0)), required)
+        for pk, name, hospital, planned, required in trainees.annotate(
             planned=ec_sum(approved_items),
-            earned=ec_sum(earned_items),
             required=Coalesce("curriculum__total_ec", Value(Decimal(120)), output_field=ec),
         )
         .order_by("trainee__full_name", "pk")
-        .values_list("trainee__full_name", "hospital__name", "planned", "earned", "required")
-    )
+        .values_list("pk", "trainee__full_name", "hospital__name", "planned", "required")
+    ]
     rows = [
         [name, hospital, _one(planned), _one(earned), _one(required), _percent(earned, planned)]
         for name, hospital, planned, earned, required in per_trainee
@@ -313,24 +325,10 @@ def cohort_progress(scope: Scope) -> ReportData:
         ],
         rows=rows,
         numeric=frozenset({2, 3, 4, 5}),
+        paged=True,
     )
 
-    # EC per month: earned (signed off, by the date it was completed) and planned (by the
-    # planned end of each item of the approved plans).
-    item_ec = Subquery(
-        approved_items.filter(
-            plan__traineeship=OuterRef("traineeship"), key=OuterRef("item_key")
-        ).values("ec")[:1],
-        output_field=ec,
-    )
-    earned_by_month = dict(
-        signed.filter(traineeship__in=trainees.values("pk"))
-        .annotate(item_ec=item_ec)
-        .values(month=TruncMonth("completed_on"))
-        .annotate(total=Sum("item_ec"))
-        .order_by("month")
-        .values_list("month", "total")
-    )
+    # EC planned per month: by the planned end of each item of the approved plans.
     planned_by_month = dict(
         approved_items.filter(plan__traineeship__in=trainees.values("pk"))
         .values(month=TruncMonth("planned_end"))
@@ -372,35 +370,46 @@ def cohort_progress(scope: Scope) -> ReportData:
 
 
 def completion(scope: Scope) -> ReportData:
-    granted_on = Subquery(
-        GraduationCase.objects.filter(traineeship=OuterRef("pk"), status=CaseStatus.GRANTED)
-        .order_by("decided_at")
-        .values("decided_at")[:1],
-        output_field=DateTimeField(),
-    )
+    traineeships = Traineeship.objects.filter(scope.q())
     done = Q(status=TraineeshipStatus.COMPLETED)
     cohorts = (
-        Traineeship.objects.filter(scope.q())
-        .alias(
-            graduated_on=TruncDate(granted_on, output_field=DateField()),
-            duration=ExpressionWrapper(
-                F("graduated_on") - F("start_date"), output_field=DurationField()
-            ),
-        )
-        .values(cohort=ExtractYear("start_date"))
+        traineeships.values(cohort=ExtractYear("start_date"))
         .annotate(
             started=Count("pk"),
             completed=Count("pk", filter=done),
             discontinued=Count("pk", filter=Q(status=TraineeshipStatus.DISCONTINUED)),
-            average=Avg("duration", filter=done, output_field=DurationField()),
-            shortest=Min("duration", filter=done),
-            longest=Max("duration", filter=done),
         )
         .order_by("cohort")
     )
+    # Time to completion: from the start to the day of the first granted graduation of each
+    # completed trainee (no granted case decided before it), per cohort.
+    granted = GraduationCase.objects.filter(status=CaseStatus.GRANTED)
+    earlier = granted.filter(traineeship=OuterRef("traineeship")).filter(
+        Q(decided_at__lt=OuterRef("decided_at"))
+        | Q(decided_at=OuterRef("decided_at"), pk__lt=OuterRef("pk"))
+    )
+    durations = {
+        row["cohort"]: row
+        for row in granted.filter(traineeship__in=traineeships.filter(done).values("pk"))
+        .filter(~Exists(earlier))
+        .alias(
+            duration=ExpressionWrapper(
+                TruncDate("decided_at", output_field=DateField()) - F("traineeship__start_date"),
+                output_field=DurationField(),
+            )
+        )
+        .values(cohort=ExtractYear("traineeship__start_date"))
+        .annotate(
+            average=Avg("duration", output_field=DurationField()),
+            shortest=Min("duration"),
+            longest=Max("duration"),
+        )
+        .order_by()
+    }
     rows = []
     for row in cohorts:
         in_training = row["started"] - row["completed"] - row["discontinued"]
+        times = durations.get(row["cohort"], {})
         rows.append(
             [
                 str(row["cohort"]),
@@ -409,9 +418,9 @@ def completion(scope: Scope) -> ReportData:
                 row["discontinued"],
                 in_training,
                 _percent(row["completed"], row["started"]),
-                _months(row["average"]),
-                _months(row["shortest"]),
-                _months(row["longest"]),
+                _months(times.get("average")),
+                _months(times.get("shortest")),
+                _months(times.get("longest")),
             ]
         )
     table = Table(
@@ -437,64 +446,80 @@ def completion(scope: Scope) -> ReportData:
 # --- Feedback cadence per hospital and per supervisor ---
 
 
-#: A fixed moment to measure feedback times from: a sum of (moment - EPOCH) is portable, a sum
-#: of moments is not.
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+class _Cadence:
+    """Feedback figures of a hospital or a supervisor, summed over their trainees."""
 
+    __slots__ = ("entries", "followed", "recent", "span")
 
-def _since_epoch() -> ExpressionWrapper:
-    return ExpressionWrapper(
-        F("given_at") - Value(EPOCH, output_field=DateTimeField()), output_field=DurationField()
-    )
+    def __init__(self) -> None:
+        self.entries = self.recent = self.followed = 0
+        self.span = dt.timedelta()
 
+    def add(self, entries: int, recent: int, span: dt.timedelta) -> None:
+        """One more trainee: their entries, recent entries and time from first to last."""
+        self.entries += entries
+        self.recent += recent
+        self.followed += 1
+        self.span += span
 
-def _edge(feedback: QuerySet, *, last: bool, same: tuple[str, ...]) -> QuerySet:
-    """The feedback entries that are the last (or the first) of their group (`same` fields):
-    no entry of the group comes after (or before) them. The database answers this with an
-    anti-join, one pass over the feedback."""
-    later = "gt" if last else "lt"
-    group = {name: OuterRef(name) for name in same}
-    other = Feedback.objects.filter(**group).filter(
-        Q(**{f"given_at__{later}": OuterRef("given_at")})
-        | Q(given_at=OuterRef("given_at"), **{f"pk__{later}": OuterRef("pk")})
-    )
-    return feedback.filter(~Exists(other))
+    @property
+    def mean_gap(self) -> float | None:
+        """The mean days between two entries for the same trainee: the sum of (last - first)
+        over the trainees, divided by the gaps between their entries (entries minus trainees)."""
+        return _mean_gap(self.span, self.entries - self.followed)
 
 
 def _feedback_figures(
-    feedback: QuerySet, group: str, same: tuple[str, ...]
-) -> dict[Any, dict[str, Any]]:
-    """Per `group` (a hospital or a supervisor): entries, entries in the last 90 days, the
-    number of traineeships with feedback, and the mean days between two entries for the same
-    trainee: the sum of (last - first) over the trainees, divided by the gaps between their
-    entries (entries minus trainees). Three grouped queries."""
+    active: QuerySet,
+) -> tuple[dict[int, _Cadence], dict[tuple[str, int], _Cadence]]:
+    """The feedback of the active trainees, per hospital and per supervisor (by side and author;
+    only what they gave the trainees they supervise on that side), from one pass over the
+    feedback: entries, entries in the last 90 days, the trainees with feedback and the mean
+    days between entries. The database groups the entries per trainee, side and author (about
+    two rows per trainee); Python adds these up per hospital and per supervisor."""
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    figures: dict[Any, dict[str, Any]] = {
-        row[group]: row
-        for row in feedback.values(group)
+    supervised = {
+        pk: (hospital, {FeedbackSide.UNIVERSITY: university, FeedbackSide.HOSPITAL: supervisor})
+        for pk, hospital, university, supervisor in active.values_list(
+            "pk", "hospital", "university_supervisor", "hospital_supervisor"
+        )
+    }
+    groups = (
+        Feedback.objects.filter(traineeship__in=active.values("pk"))
+        .values("traineeship", "side", "author")
         .annotate(
             entries=Count("pk"),
             recent=Count("pk", filter=Q(given_at__gte=since)),
-            followed=Count("traineeship", distinct=True),
+            first=Min("given_at"),
+            last=Max("given_at"),
         )
         .order_by()
-    }
-    for key, last in (("last_sum", True), ("first_sum", False)):
-        for row in (
-            _edge(feedback, last=last, same=same)
-            .values(group)
-            .annotate(total=Sum(_since_epoch()))
-            .order_by()
-        ):
-            figures[row[group]][key] = row["total"]
-    for row in figures.values():
-        gaps = row["entries"] - row["followed"]
-        span = (row.get("last_sum") or dt.timedelta()) - (row.get("first_sum") or dt.timedelta())
-        row["mean_gap"] = _mean_gap(span, gaps)
-    return figures
+        .values_list("traineeship", "side", "author", "entries", "recent", "first", "last")
+    )
+    # Per trainee, across sides and authors: entries, recent, first, last.
+    trainees: dict[int, list[Any]] = {}
+    supervisors: dict[tuple[str, int], _Cadence] = {}
+    for trainee, side, author, n, recent, first, last in groups:
+        if trainee not in supervised:
+            continue  # became active between the two queries: counted from the next time on
+        seen = trainees.get(trainee)
+        if seen is None:
+            trainees[trainee] = [n, recent, first, last]
+        else:
+            seen[0] += n
+            seen[1] += recent
+            seen[2] = min(seen[2], first)
+            seen[3] = max(seen[3], last)
+        # A supervisor's own figures: what they gave on their side to the trainees they supervise.
+        if supervised[trainee][1].get(side) == author:
+            supervisors.setdefault((side, author), _Cadence()).add(n, recent, last - first)
+    hospitals: dict[int, _Cadence] = {}
+    for trainee, (n, recent, first, last) in trainees.items():
+        hospitals.setdefault(supervised[trainee][0], _Cadence()).add(n, recent, last - first)
+    return hospitals, supervisors
 
 
-def _mean_gap(span: dt.timedelta | None, gaps: int) -> float | None:
+def _mean_gap(span: dt.timedelta, gaps: int) -> float | None:
     return round(_days(span) / gaps, 1) if gaps > 0 else None
 
 
@@ -526,9 +551,7 @@ def cadence(scope: Scope) -> ReportData:
         status__in=[TraineeshipStatus.ACTIVE, TraineeshipStatus.EXTENDED],
         start_date__lte=today,
     )
-    feedback = Feedback.objects.filter(traineeship__in=active.values("pk"))
-
-    figures = _feedback_figures(feedback, "traineeship__hospital", ("traineeship",))
+    per_hospital_feedback, per_supervisor_feedback = _feedback_figures(active)
     per_hospital = (
         active.alias(
             last_university_feedback=_last_feedback(side=FeedbackSide.UNIVERSITY),
@@ -540,14 +563,14 @@ def cadence(scope: Scope) -> ReportData:
     )
     hospital_rows = []
     for row in per_hospital:
-        found = figures.get(row["hospital_id"], {})
+        found = per_hospital_feedback.get(row["hospital_id"]) or _Cadence()
         hospital_rows.append(
             [
                 row["hospital__name"],
                 row["trainees"],
-                found.get("entries", 0),
-                found.get("recent", 0),
-                found.get("mean_gap"),
+                found.entries,
+                found.recent,
+                found.mean_gap,
                 row["overdue"],
                 _percent(row["overdue"], row["trainees"]),
             ]
@@ -573,8 +596,6 @@ def cadence(scope: Scope) -> ReportData:
         ("university_supervisor", FeedbackSide.UNIVERSITY, settings.university_interval_days),
         ("hospital_supervisor", FeedbackSide.HOSPITAL, settings.hospital_interval_days),
     ):
-        own = feedback.filter(side=side, author=F(f"traineeship__{field_name}"))
-        figures = _feedback_figures(own, "author", ("traineeship", "author"))
         rows = (
             active.filter(**{f"{field_name}__isnull": False})
             # Overdue as the trainee's page counts it: no feedback from this side in time.
@@ -587,15 +608,15 @@ def cadence(scope: Scope) -> ReportData:
             .order_by(f"{field_name}__full_name")
         )
         for row in rows:
-            found = figures.get(row[f"{field_name}_id"], {})
+            found = per_supervisor_feedback.get((side, row[f"{field_name}_id"])) or _Cadence()
             supervisor_rows.append(
                 [
                     row[f"{field_name}__full_name"],
                     str(FeedbackSide(side).label),
                     row["trainees"],
-                    found.get("entries", 0),
-                    found.get("recent", 0),
-                    found.get("mean_gap"),
+                    found.entries,
+                    found.recent,
+                    found.mean_gap,
                     row["overdue"],
                 ]
             )
@@ -675,25 +696,26 @@ def regions(scope: Scope) -> ReportData:
         ],
     )
     all_trainees = Traineeship.objects.filter(scope.q())
-    counted = {
-        row[0]: row[1:]
-        for row in Organisation.objects.care_providers()
+    n_positions = _per_hospital(positions, "hospital")
+    n_trainees = _per_hospital(trainees, "hospital")
+    n_all = _per_hospital(all_trainees, "hospital")
+    # Per province: the hospitals with a position or a trainee (whatever their state), their
+    # positions and their trainees in training.
+    counted: dict[str, tuple[int, int, int]] = {}
+    for pk, region in (
+        Organisation.objects.care_providers()
         .filter(scope.hospital_q())
-        .alias(
-            n_positions=_count(positions, "hospital"),
-            n_trainees=_count(trainees, "hospital"),
-            n_all=_count(all_trainees, "hospital"),
-        )
-        .filter(Q(n_positions__gt=0) | Q(n_all__gt=0))
-        .values("region")
-        .annotate(
-            hospitals=Count("pk"),
-            positions=Coalesce(Sum("n_positions"), 0),
-            in_training=Coalesce(Sum("n_trainees"), 0),
-        )
-        .order_by("region")
-        .values_list("region", "hospitals", "positions", "in_training")
-    }
+        .order_by()
+        .values_list("pk", "region")
+    ):
+        if n_positions.get(pk) or n_all.get(pk):
+            hospitals, positions_, in_training = counted.get(region, (0, 0, 0))
+            counted[region] = (
+                hospitals + 1,
+                positions_ + n_positions.get(pk, 0),
+                in_training + n_trainees.get(pk, 0),
+            )
+    counted = dict(sorted(counted.items()))
     rows = [
         [str(region.label), *counted.get(region.value, (0, 0, 0))]
         for region in Region

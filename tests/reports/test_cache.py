@@ -1,0 +1,157 @@
+"""Report figures are kept in the cache and never shown out of date: a change to what a report
+counts shows at once, the page says when its figures were computed, a coordinator never gets
+figures computed for someone else's scope, and a long list of trainees comes a page at a time."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from qme.feedback.models import ProgrammeSettings
+from tests.feedback.helpers import api_payload
+from tests.feedback_support import traineeship_for
+from tests.helpers import api
+
+from .factories import traineeship_at
+from .test_figures import body, table
+
+pytestmark = pytest.mark.django_db
+
+CADENCE = "/reports/feedback-cadence/"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def followed(world):
+    """A trainee at hospital A for 60 days, without feedback yet; the settings exist."""
+    ProgrammeSettings.current()
+    return traineeship_for(world, days_ago=60)
+
+
+def test_it_shows_new_feedback_at_once(world, followed, client_for):
+    office = signed_in(world.office)
+    hospitals = table(office, "feedback-cadence", "hospitals")
+    assert hospitals["rows"] == [["Amstelland Medisch Centrum", 1, 0, 0, None, 1, 100.0]]
+    cached = queries(office, CADENCE)
+    assert queries(office, CADENCE) == cached  # kept: nothing changed
+
+    response = api(
+        client_for(world.supervisor_a),
+        "post",
+        f"traineeships/{followed.pk}/feedback",
+        api_payload(),
+    )
+    assert response.status_code == 201, response.content
+
+    # One entry, in the last 90 days; still overdue from the university's side.
+    assert table(office, "feedback-cadence", "hospitals")["rows"] == [
+        ["Amstelland Medisch Centrum", 1, 1, 1, None, 1, 100.0]
+    ]
+    assert table(office, "feedback-cadence", "supervisors")["rows"] == [
+        ["Ulla University", "University", 1, 0, 0, None, 1],
+        ["Sara Supervisor", "Hospital", 1, 1, 1, None, 0],
+    ]
+    download = office.get("/reports/feedback-cadence/hospitals.csv")
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[1] == ["Amstelland Medisch Centrum", "1", "1", "1", "", "1", "100.0"]
+
+
+def test_it_computes_again_what_it_computed_before_a_change_was_committed(
+    world, followed, client_for, django_capture_on_commit_callbacks
+):
+    office = signed_in(world.office)
+    office.get(CADENCE)
+    cached = queries(office, CADENCE)
+    with django_capture_on_commit_callbacks() as committed:
+        api(
+            client_for(world.supervisor_a),
+            "post",
+            f"traineeships/{followed.pk}/feedback",
+            api_payload(),
+        )
+        # Another reader, before the commit: the figures are computed and kept.
+        assert queries(office, CADENCE) > cached
+        assert queries(office, CADENCE) == cached
+    for callback in committed:
+        callback()
+    # Committed: what was kept in between is not used.
+    assert queries(office, CADENCE) > cached
+
+
+def test_it_keeps_the_figures_when_someone_only_signs_in(world, followed):
+    office = signed_in(world.office)
+    office.get(CADENCE)
+    cached = queries(office, CADENCE)
+    signed_in(world.supervisor_a)  # saves their last sign-in
+    assert queries(office, CADENCE) == cached
+
+
+def test_it_says_when_the_figures_were_computed(world, followed):
+    office = signed_in(world.office)
+    page = body(office.get(CADENCE))
+    assert re.search(r"Figures as of [^<]*\d{1,2}:\d{2}", page)
+    answer = api(office, "get", "reports/feedback-cadence").json()
+    computed_at = dt.datetime.fromisoformat(answer["computed_at"])
+    assert abs(dt.datetime.now(dt.UTC) - computed_at) < dt.timedelta(minutes=5)
+    world.office.language = "nl"
+    world.office.save(update_fields=["language"])
+    assert "Stand van " in body(signed_in(world.office).get(CADENCE))
+
+
+@pytest.mark.parametrize("first", ["office", "coordinator_a"])
+def test_it_never_answers_a_coordinator_with_figures_of_a_wider_scope(world, first):
+    for hospital in (world.hospital_a, world.hospital_b):
+        traineeship_at(hospital, world.university, dt.date(2025, 9, 1))
+    readers = {name: signed_in(getattr(world, name)) for name in ("office", "coordinator_a")}
+    readers[first].get("/reports/pipeline/")
+    for name, client in readers.items():
+        hospitals = [row[0] for row in table(client, "pipeline", "pipeline")["rows"]]
+        if name == "office":
+            assert hospitals == ["Amstelland Medisch Centrum", "Ziekenhuis De Maasoever"]
+        else:
+            assert hospitals == ["Amstelland Medisch Centrum"]
+            assert "Maasoever" not in body(client.get("/reports/pipeline/"))
+
+
+def _trainee_rows(page: str) -> int:
+    section = page.split('id="table-trainees"', 1)[1].split("</section>", 1)[0]
+    return section.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
+
+
+def test_it_lists_a_long_cohort_a_page_at_a_time(world):
+    for _ in range(60):
+        traineeship_at(world.hospital_a, world.university, dt.date(2025, 9, 1))
+    office = signed_in(world.office)
+
+    first = body(office.get("/reports/cohort-progress/?cohort=2025"))
+    assert _trainee_rows(first) == 50
+    assert "Page 1 of 2 · 60 results" in first
+    assert 'href="?cohort=2025&amp;page=2"' in first
+    # The downloads and the other reports keep the filters, not the page.
+    assert 'href="/reports/cohort-progress/trainees.csv?cohort=2025"' in first
+
+    second = body(office.get("/reports/cohort-progress/?cohort=2025&page=2"))
+    assert _trainee_rows(second) == 10
+    assert "Page 2 of 2 · 60 results" in second
+
+    assert len(table(office, "cohort-progress", "trainees", "?cohort=2025")["rows"]) == 60
+    download = office.get("/reports/cohort-progress/trainees.csv?cohort=2025&page=2")
+    assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 61
