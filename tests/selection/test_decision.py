@@ -291,6 +291,16 @@ class TestApproving:
             )
             assert response.status_code == 403
             assert "Your roles do not allow this." in text(response)
+            # The page says why: only the chairs decide.
+            assert "Only the chairs" in text(response)
+        answer = own_client(person).post(
+            f"/api/v1/decisions/{decision.pk}/approve", content_type="application/json"
+        )
+        assert answer.status_code == 403
+        assert answer.json() == {
+            "detail": "Only the chairs approve the decision.",
+            "code": "forbidden",
+        }
         assert snapshot() == before
         page = text(own_client(person).get(f"/selection/{proc.position.pk}/decision/"))
         assert 'value="approve"' not in page

@@ -13,7 +13,7 @@ from ninja.constants import NOT_SET
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
-from qme.core.errors import ActionRefused
+from qme.core.errors import ActionRefused, NotAllowed
 
 from .auth import TokenAuth
 
@@ -50,9 +50,8 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": _("You are not allowed to do this."), "code": "forbidden"}, status=403
-    )
+    detail = exc.message if isinstance(exc, NotAllowed) else _("You are not allowed to do this.")
+    return api.create_response(request, {"detail": detail, "code": "forbidden"}, status=403)
 
 
 @api.exception_handler(Http404)

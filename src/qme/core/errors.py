@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 
 class ActionRefused(Exception):
     """The action is not possible now: the object's state (already done, closed, ended) or a
@@ -15,3 +17,12 @@ class ActionRefused(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class NotAllowed(PermissionDenied):
+    """This person may not take the action at all, with a reason the person may read (a
+    permission refusal: 403 on the pages and in the API, which show the message)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

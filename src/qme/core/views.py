@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qme.core.errors import NotAllowed
 from qme.core.home import home_sections
 from qme.organisations import roles
 
@@ -66,7 +67,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    # Only a refusal made for people to read says why (a bare permission name never does).
+    reason = exception.message if isinstance(exception, NotAllowed) else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

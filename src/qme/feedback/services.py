@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from qme.accounts.models import User
 from qme.audit.services import record_event
-from qme.core.errors import ActionRefused
+from qme.core.errors import ActionRefused, NotAllowed
 from qme.core.mail import notify_people, queue_email
 from qme.core.permissions import require
 from qme.organisations.models import Role, RoleKind
@@ -765,7 +765,7 @@ def record_review(
         traineeship.hospital_supervisor_id,
         traineeship.medical_doctor_id,
     ):
-        raise PermissionDenied(_("A supervisor of the trainee records the review."))
+        raise NotAllowed(_("A supervisor of the trainee records the review."))
     if review.is_final:
         raise ActionRefused(
             _("This review has been signed and can no longer change."), code="final"
@@ -1030,7 +1030,7 @@ def save_assessment_scores(
         Assessor.objects.select_for_update().filter(assessment=assessment, user=actor).first()
     )
     if assessor is None:
-        raise PermissionDenied(_("Only the assessors of this assessment score it."))
+        raise NotAllowed(_("Only the assessors of this assessment score it."))
     if assessor.submitted_at is not None:
         raise ActionRefused(
             _("You have already submitted your assessment."), code="already_submitted"
@@ -1112,7 +1112,7 @@ def agree_judgement(
         .get(pk=assessment.pk)
     )
     if not assessment.assessors.filter(user=actor).exists():
-        raise PermissionDenied(_("The assessors record the final judgement."))
+        raise NotAllowed(_("The assessors record the final judgement."))
     if assessment.agreed_at is not None:
         raise ActionRefused(
             _("The final judgement has already been recorded."), code="already_agreed"

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from qme.accounts.models import User
 from qme.audit.services import forget_actor, forget_personal_data, record_event
-from qme.core.errors import ActionRefused
+from qme.core.errors import ActionRefused, NotAllowed
 from qme.core.files import validate_pdf
 from qme.core.mail import notify_people
 from qme.core.permissions import require
@@ -427,7 +427,7 @@ def remove_committee_member(*, actor: User, member: CommitteeMember) -> None:
 def declare_conflict(*, actor: User, application: Application, reason: str) -> ConflictOfInterest:
     member = committee_seat(actor, application.position)
     if member is None:
-        raise PermissionDenied(_("Only committee members declare a conflict of interest."))
+        raise NotAllowed(_("Only committee members declare a conflict of interest."))
     if not reason.strip():
         raise ActionRefused(_("Give a reason."), code="reason_required")
     if member.sheets.filter(application=application, submitted_at__isnull=False).exists():
@@ -526,7 +526,7 @@ def save_scores(
     application = _lock(application)  # its status now, not when the caller read it
     member = committee_seat(actor, application.position)
     if member is None:
-        raise PermissionDenied(_("Only members of this committee score its candidates."))
+        raise NotAllowed(_("Only members of this committee score its candidates."))
     if stage.position_id != application.position_id:
         raise ActionRefused(_("Only members of this committee score its candidates."))
     if stage.kind not in SCOREABLE or application.status not in SCOREABLE[stage.kind]:
@@ -806,7 +806,7 @@ def approve_decision(*, actor: User, decision: Decision) -> Decision:
     decision = Decision.objects.select_for_update().select_related("position").get(pk=decision.pk)
     member = committee_seat(actor, decision.position)
     if member is None or not member.is_chair:
-        raise PermissionDenied(_("Only the chairs approve the decision."))
+        raise NotAllowed(_("Only the chairs approve the decision."))
     if decision.status != DecisionStatus.PROPOSED:
         raise ActionRefused(
             _("This decision is no longer waiting for approval."), code="invalid_state"
@@ -839,7 +839,7 @@ def block_decision(*, actor: User, decision: Decision, reason: str) -> Decision:
     decision = Decision.objects.select_for_update().select_related("position").get(pk=decision.pk)
     member = committee_seat(actor, decision.position)
     if member is None or not member.is_chair:
-        raise PermissionDenied(_("Only the chairs can block the decision."))
+        raise NotAllowed(_("Only the chairs can block the decision."))
     if decision.status != DecisionStatus.PROPOSED:
         raise ActionRefused(
             _("This decision is no longer waiting for approval."), code="invalid_state"
