@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from qme.core import seeding
+from qme.reports import cache as reports_cache
 
 
 class Command(BaseCommand):
@@ -47,3 +48,5 @@ class Command(BaseCommand):
                 # Fresh statistics, or the planner guesses with the tables' former sizes.
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM ANALYZE")
+        # Rows written in bulk pass no signal: report figures in the cache are out of date.
+        reports_cache.forget_all()
