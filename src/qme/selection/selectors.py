@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from statistics import mean
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 
 from qme.accounts.models import User
 from qme.organisations import roles
@@ -85,74 +100,90 @@ class CandidateResult:
     criteria: list[CriterionResult] = field(default_factory=list)
     weighted_total: float | None = None
     rank: int | None = None
+    #: Per criterion id of a visible candidate: (sum, number, lowest, highest) of the submitted
+    #: scores, aggregated in the database.
+    sums: dict[int, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
 
     @property
     def complete(self) -> bool:
         return self.submitted >= self.eligible_members > 0
 
 
-def stage_results(stage: Stage, viewer: User) -> list[CandidateResult]:
-    """Per candidate: the scores the viewer may see. A member sees other members' scores for a
-    candidate only after submitting their own; the programme office sees them once everyone has
-    scored. Ranked by weighted total among candidates that everyone has scored."""
+def _submitted_sheets(stage: Stage) -> QuerySet[ScoreSheet]:
+    return ScoreSheet.objects.filter(stage=stage, submitted_at__isnull=False)
+
+
+def stage_ranking(stage: Stage, viewer: User) -> list[CandidateResult]:
+    """Every candidate of the stage as the viewer may see them, ranked, without the members'
+    individual scores (``with_scores`` adds those for the candidates shown).
+
+    Blindness is decided here: a member sees other members' scores for a candidate only after
+    submitting their own; the programme office sees them once everyone has scored. Ranked by
+    weighted total among candidates that everyone has scored; then the others, by name.
+
+    A fixed number of queries whatever the number of candidates and scores: the counts per
+    candidate are subqueries; the sums, numbers and extremes of the scores per candidate and
+    criterion, one aggregate."""
     position = stage.position
     seat = committee_seat(viewer, position)
     is_office = roles.is_programme_office(viewer)
-    members = list(position.committee.select_related("user"))
+    prefetch_related_objects([stage], "criteria")
     criteria = list(stage.criteria.all())
     weights = sum(c.weight for c in criteria) or 1
-    applications = list(
+    member_count = position.committee.count()
+    sheets = _submitted_sheets(stage).filter(application=OuterRef("pk"))
+    conflicts = ConflictOfInterest.objects.filter(
+        application=OuterRef("pk"), member__position=position
+    )
+    candidates = (
         position.applications.filter(status__in=SCOREABLE.get(stage.kind, ()))
         .select_related("applicant")
-        .order_by("applicant__full_name")
-    )
-    conflicts = set(
-        ConflictOfInterest.objects.filter(application__in=applications).values_list(
-            "member_id", "application_id"
+        # What the pages and the API show of a candidate here (the rest would be loaded and
+        # decoded for every candidate of the stage for nothing).
+        .only("position_id", "status", "applicant__full_name")
+        .annotate(
+            n_submitted=_count(sheets),
+            n_conflicts=_count(conflicts),
+            mine=Exists(sheets.filter(member=seat)) if seat else Value(False),
+            conflicted=Exists(conflicts.filter(member=seat)) if seat else Value(False),
         )
+        .order_by("applicant__full_name", "pk")
     )
-    sheets = (
-        ScoreSheet.objects.filter(stage=stage, application__in=applications)
-        .select_related("member__user")
-        .prefetch_related(Prefetch("scores", queryset=Score.objects.all()))
-    )
-    by_application: dict[int, list[ScoreSheet]] = {}
-    for sheet in sheets:
-        by_application.setdefault(sheet.application_id, []).append(sheet)
     results = []
-    for application in applications:
-        eligible = [m for m in members if (m.pk, application.pk) not in conflicts]
-        submitted = [s for s in by_application.get(application.pk, []) if s.submitted_at]
-        mine = seat is not None and any(s.member_id == seat.pk for s in submitted)
-        complete = len(submitted) >= len(eligible) > 0
-        visible = mine or (is_office and complete)
-        result = CandidateResult(
-            application=application,
-            eligible_members=len(eligible),
-            submitted=len(submitted),
-            my_sheet_submitted=mine,
-            visible=visible,
-            conflicted=seat is not None and (seat.pk, application.pk) in conflicts,
+    for application in candidates:
+        eligible = member_count - application.n_conflicts
+        complete = application.n_submitted >= eligible > 0
+        results.append(
+            CandidateResult(
+                application=application,
+                eligible_members=eligible,
+                submitted=application.n_submitted,
+                my_sheet_submitted=application.mine,
+                visible=application.mine or (is_office and complete),
+                conflicted=application.conflicted,
+            )
         )
-        if visible:
-            total = 0.0
-            for criterion in criteria:
-                values = [
-                    (s.member.user.full_name, sc.value, sc.justification)
-                    for s in submitted
-                    for sc in s.scores.all()
-                    if sc.criterion_id == criterion.pk
-                ]
-                numbers = [v for _n, v, _j in values]
-                item = CriterionResult(criterion=criterion, values=values)
-                if numbers:
-                    item.spread = max(numbers) - min(numbers)
-                    item.average = round(mean(numbers), 2)
-                    item.disagreement = item.spread >= stage.disagreement_threshold
-                    total += item.average * criterion.weight
-                result.criteria.append(item)
-            result.weighted_total = round(total / weights, 2) if submitted else None
-        results.append(result)
+    visible = {r.application.pk: r for r in results if r.visible}
+    if visible:
+        sums = (
+            Score.objects.filter(
+                sheet__stage=stage,
+                sheet__submitted_at__isnull=False,
+                sheet__application_id__in=list(visible),
+            )
+            .values_list("sheet__application_id", "criterion_id")
+            .annotate(Sum("value"), Count("pk"), Min("value"), Max("value"))
+            .order_by()
+        )
+        for application_id, criterion_id, *aggregates in sums:
+            visible[application_id].sums[criterion_id] = tuple(aggregates)
+    for result in visible.values():
+        total = 0.0
+        for criterion in criteria:
+            if criterion.pk in result.sums:
+                value_sum, number, _lowest, _highest = result.sums[criterion.pk]
+                total += round(_mean(value_sum, number), 2) * criterion.weight
+        result.weighted_total = round(total / weights, 2) if result.submitted else None
     ranked = sorted(
         (r for r in results if r.visible and r.complete and r.weighted_total is not None),
         key=lambda r: -r.weighted_total,
@@ -164,6 +195,72 @@ def stage_results(stage: Stage, viewer: User) -> list[CandidateResult]:
     )
 
 
+def _mean(total: int, number: int) -> float | int:
+    """The mean of ``number`` whole scores adding up to ``total``, as ``statistics.mean`` gives
+    it: a whole number when it is one (shown as 4, not 4.0)."""
+    return total // number if total % number == 0 else total / number
+
+
+def _count(qs: QuerySet) -> Coalesce:
+    """The number of rows of a queryset correlated with the outer row, as a subquery."""
+    return Coalesce(
+        Subquery(
+            qs.order_by()
+            .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def with_scores(stage: Stage, results: Iterable[CandidateResult]) -> None:
+    """Add each member's score per criterion, with the spread and the average, to the visible
+    candidates among ``results`` (one query for all of them)."""
+    shown = {r.application.pk: r for r in results if r.visible}
+    if not shown:
+        return
+    prefetch_related_objects([stage], "criteria")
+    criteria = list(stage.criteria.all())
+    values: dict[tuple[int, int], list[tuple[str, int, str]]] = {}
+    rows = (
+        Score.objects.filter(
+            sheet__stage=stage,
+            sheet__submitted_at__isnull=False,
+            sheet__application_id__in=list(shown),
+        )
+        .order_by("sheet_id", "criterion_id")
+        .values_list(
+            "sheet__application_id",
+            "criterion_id",
+            "sheet__member__user__full_name",
+            "value",
+            "justification",
+        )
+    )
+    for application_id, criterion_id, name, value, justification in rows:
+        values.setdefault((application_id, criterion_id), []).append((name, value, justification))
+    for result in shown.values():
+        result.criteria = []
+        for criterion in criteria:
+            item = CriterionResult(
+                criterion=criterion, values=values.get((result.application.pk, criterion.pk), [])
+            )
+            if criterion.pk in result.sums:
+                value_sum, number, lowest, highest = result.sums[criterion.pk]
+                item.spread = highest - lowest
+                item.average = round(_mean(value_sum, number), 2)
+                item.disagreement = item.spread >= stage.disagreement_threshold
+            result.criteria.append(item)
+
+
+def stage_results(stage: Stage, viewer: User) -> list[CandidateResult]:
+    """Every candidate of the stage with the scores the viewer may see (``stage_ranking``), each
+    member's score included."""
+    results = stage_ranking(stage, viewer)
+    with_scores(stage, results)
+    return results
+
+
 def in_ranking_order(
     position: Position, viewer: User, applications: Iterable[Application]
 ) -> list[Application]:
@@ -171,7 +268,7 @@ def in_ranking_order(
     latest scored stage first (interview before screening); those without a rank last, by name."""
     ranks: dict[int, tuple[int, int]] = {}
     for stage in position.stages.filter(kind__in=list(SCOREABLE)).order_by("-order"):
-        for result in stage_results(stage, viewer):
+        for result in stage_ranking(stage, viewer):
             if result.rank is not None:
                 ranks.setdefault(result.application.pk, (-stage.order, result.rank))
     return sorted(

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +33,10 @@ from .forms import (
 from .models import Application, ApplicationStatus, CommitteeMember, Decision, DecisionStatus, Stage
 from .rules import committee_seat
 from .views_applicant import DOCUMENT_LABELS
+
+#: Candidates per page of the scores side by side: each is a card with every member's score per
+#: criterion, so a page of the usual 25 would be long to read and slow to render.
+RESULTS_PER_PAGE = 10
 
 
 def _position(request: HttpRequest, pk: int) -> Position:
@@ -350,16 +355,26 @@ def reasons_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def results(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    """The committee's scores side by side, a page of candidates at a time in ranking order
+    (``?candidate=<application>`` opens the page that holds that candidate)."""
     position = _position(request, pk)
     stage = get_object_or_404(Stage, pk=stage_pk, position=position)
+    ranking = selectors.stage_ranking(stage, request.user)
+    number = request.GET.get("page")
+    wanted = request.GET.get("candidate", "")
+    if number is None and wanted:
+        shown = [str(r.application.pk) for r in ranking]
+        number = shown.index(wanted) // RESULTS_PER_PAGE + 1 if wanted in shown else 1
+    page = Paginator(ranking, RESULTS_PER_PAGE).get_page(number)
+    selectors.with_scores(stage, page.object_list)
     return render(
         request,
         "selection/results.html",
         {
             "position": position,
             "stage": stage,
-            "results": selectors.stage_results(stage, request.user),
-            "criteria": list(stage.criteria.all()),
+            "page": page,
+            "results": page.object_list,
             "language": get_language(),
         },
     )
