@@ -91,12 +91,20 @@ def applicant_section(user: User) -> HomeSection | None:
 # --- Committee members ---
 
 
-def _to_score(user: User):
-    """Applications this person can score now, annotated with the stage to score."""
+def _to_score(seats: list[CommitteeMember]):
+    """Applications the holder of these committee seats can score now, annotated with the stage
+    to score.
+
+    Their sheets and conflicts are found by the seats' ids rather than by a join with every seat
+    of the person for each candidate: a member of many committees would otherwise cost a scan
+    of all their seats per candidate."""
+    seat_ids = [seat.pk for seat in seats]
     my_sheet = ScoreSheet.objects.filter(
-        application=OuterRef("pk"), member__user=user, submitted_at__isnull=False
+        application=OuterRef("pk"), member_id__in=seat_ids, submitted_at__isnull=False
     )
-    my_conflict = ConflictOfInterest.objects.filter(application=OuterRef("pk"), member__user=user)
+    my_conflict = ConflictOfInterest.objects.filter(
+        application=OuterRef("pk"), member_id__in=seat_ids
+    )
 
     def stage(kind: str):
         return Subquery(
@@ -110,7 +118,7 @@ def _to_score(user: User):
         my_sheet.filter(stage__kind=StageKind.INTERVIEW)
     )
     base = (
-        Application.objects.filter(position__committee__user=user)
+        Application.objects.filter(position_id__in=[seat.position_id for seat in seats])
         .filter(screening | interview)
         .filter(~Exists(my_conflict))
     )
@@ -129,7 +137,7 @@ def committee_section(user: User) -> HomeSection | None:
     )
     if not seats:
         return None
-    to_score, annotated = _to_score(user)
+    to_score, annotated = _to_score(seats)
     per_position = dict(
         to_score.order_by().values_list("position_id").annotate(n=Count("pk", distinct=True))
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, Window
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qme.accounts.models import User
-from qme.organisations.home import FIRST_N, ActionGroup, ActionItem, HomeSection, listed
+from qme.organisations.home import FIRST_N, ActionGroup, ActionItem, HomeSection
 
 from . import selectors
 from .models import (
@@ -40,6 +40,27 @@ from .models import (
 )
 
 MILESTONE_SOON_DAYS = 60
+
+
+def _first(qs: QuerySet, n: int) -> tuple[list, int]:
+    """The first ``n`` rows of an ordered queryset and the number of rows in all, in one query.
+
+    The count is an uncorrelated scalar subquery (computed once, from the indexes of the
+    filter) rather than a window over the result: with ``COUNT(*) OVER ()`` PostgreSQL still
+    plans for stopping after ``n`` rows but must read every row, so it walks a sorted index of a
+    large table to the end (a supervisor with hundreds of trainees: 145 ms instead of 9 ms).
+    """
+    count = qs.order_by().annotate(
+        home_n=Func(F("pk"), function="COUNT", output_field=IntegerField())
+    )
+    rows = list(qs.annotate(home_total=Subquery(count.values("home_n")))[:n])
+    return rows, (rows[0].home_total if rows else 0)
+
+
+def _listed(key: str, title: str, qs: QuerySet, to_item, all_url: str = "") -> ActionGroup:
+    """An action group from an ordered queryset: its count in all and its first items."""
+    rows, count = _first(qs, FIRST_N)
+    return ActionGroup(key, title, count, [to_item(r) for r in rows], all_url)
 
 
 def trainee_section(user: User) -> HomeSection | None:
@@ -118,13 +139,12 @@ def supervisor_section(user: User, extra_groups: list[ActionGroup] = ()) -> Home
     trainees = Traineeship.objects.filter(
         Q(university_supervisor=user) | Q(hospital_supervisor=user) | Q(medical_doctor=user)
     ).exclude(status__in=[TraineeshipStatus.DISCONTINUED, TraineeshipStatus.COMPLETED])
-    trainee_rows = list(
-        trainees.select_related("trainee", "hospital")
-        .annotate(home_total=Window(Count("pk")))
-        .order_by("trainee__full_name", "pk")[: FIRST_N * 2]
+    trainee_rows, trainee_count = _first(
+        trainees.select_related("trainee", "hospital").order_by("trainee__full_name", "pk"),
+        FIRST_N * 2,
     )
     groups = [
-        listed(
+        _listed(
             key="sign_offs",
             title=_("Sign-offs waiting"),
             qs=waiting.select_related("traineeship__trainee").order_by("recorded_at", "pk"),
@@ -138,7 +158,7 @@ def supervisor_section(user: User, extra_groups: list[ActionGroup] = ()) -> Home
                 ),
             ),
         ),
-        listed(
+        _listed(
             key="plans",
             title=_("Training plans to approve"),
             qs=plans.select_related("traineeship__trainee").order_by("submitted_at", "pk"),
@@ -160,6 +180,6 @@ def supervisor_section(user: User, extra_groups: list[ActionGroup] = ()) -> Home
         context={
             "groups": [g for g in groups if g.count],
             "trainees": trainee_rows,
-            "trainee_count": trainee_rows[0].home_total if trainee_rows else 0,
+            "trainee_count": trainee_count,
         },
     )

@@ -98,6 +98,11 @@ class Traineeship(models.Model):
         verbose_name = _("traineeship")
         verbose_name_plural = _("traineeships")
         ordering = ["-start_date", "id"]
+        indexes = [
+            # The lists (pages and API) show the latest start first: the first page is read from
+            # this index instead of sorting every traineeship there ever was.
+            models.Index(fields=["start_date"], name="traineeship_start_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.trainee} — {self.hospital.display_name}"
@@ -301,6 +306,15 @@ class ItemRecord(models.Model):
         ordering = ["-recorded_at"]
         constraints = [
             models.UniqueConstraint(fields=["traineeship", "item_key"], name="one_record_per_item")
+        ]
+        indexes = [
+            # The sign-offs waiting on a supervisor's home page, oldest first: a few records
+            # among all those ever signed off.
+            models.Index(
+                fields=["recorded_at", "id"],
+                condition=models.Q(status="recorded"),
+                name="record_waiting_idx",
+            )
         ]
 
     def __str__(self) -> str:
