@@ -40,6 +40,20 @@ class TestReading:
         body = api(client, "get", f"people?organisation_id={world.hospital_a.pk}&role=trainee")
         assert [p["email"] for p in body.json()["items"]] == ["tim@example.org"]
 
+    def test_it_lists_a_person_with_several_roles_once_and_counts_people(self, world, client_for):
+        many = UserFactory(full_name="Mila Meerdere", email="mila@example.org")
+        department = DepartmentFactory(organisation=world.hospital_a)
+        RoleFactory(user=many, organisation=world.hospital_a, department=department)
+        RoleFactory(user=many, organisation=world.hospital_a, kind=RoleKind.TRAINEE)
+        RoleFactory(user=many, organisation=world.hospital_b, kind=RoleKind.TRAINEE)
+        client = client_for(world.office)
+        for query in ("", f"organisation_id={world.hospital_a.pk}", "role=trainee", "q=mila"):
+            body = api(client, "get", f"people?limit=1000&{query}").json()
+            emails = [p["email"] for p in body["items"]]
+            assert emails.count("mila@example.org") == 1, query
+            assert body["count"] == len(emails) == len(set(emails)), query
+        assert api(client, "get", "people?limit=1").json()["count"] == User.objects.count()
+
     @pytest.mark.parametrize(
         "query", ["organisation_id=abc", "role=emperor", "organisation_id=1.5", "limit=-1"]
     )

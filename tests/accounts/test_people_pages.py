@@ -53,6 +53,9 @@ class TestTheList:
         assert emails(f"organisation={world.hospital_b.pk}") == {"ben@example.org"}
         assert emails("role=examination_board") == {"board@example.org"}
         assert emails(f"organisation={world.hospital_a.pk}&role=trainee") == {"tim@example.org"}
+        nobody = {p.email for p in User.objects.filter(roles__isnull=True)}
+        assert nobody
+        assert emails("role=none") == nobody
 
     def test_it_answers_an_htmx_search_with_the_results_only(self, world, client_for):
         response = client_for(world.office).get("/people/?q=Dirk", headers={"HX-Request": "true"})

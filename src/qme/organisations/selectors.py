@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from qme.accounts.models import User
 
@@ -68,7 +68,7 @@ def people_list(
     if query:
         qs = qs.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
     if role == "none":
-        qs = qs.filter(roles__isnull=True)
+        qs = qs.filter(~Exists(Role.objects.filter(user=OuterRef("pk"))))
         role = ""
     if organisation_id or role:
         matching = roles_visible_to(user)
@@ -79,18 +79,16 @@ def people_list(
         qs = qs.filter(pk__in=matching.values("user_id"))
     if active in ("yes", "no"):
         qs = qs.filter(is_active=active == "yes")
-    return (
-        qs.distinct()
-        .prefetch_related(
-            Prefetch(
-                "roles",
-                queryset=roles_visible_to(user)
-                .select_related("organisation", "department")
-                .order_by("organisation__name", "kind"),
-            )
+    # Every filter is a subquery, so each person comes once without a DISTINCT (which made the
+    # paginator count the distinct rows of every column of every person).
+    return qs.prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=roles_visible_to(user)
+            .select_related("organisation", "department")
+            .order_by("organisation__name", "kind"),
         )
-        .order_by("full_name", "email")
-    )
+    ).order_by("full_name", "email")
 
 
 def departments_of(organisation: Organisation) -> QuerySet[Department]:
