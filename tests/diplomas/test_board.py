@@ -219,7 +219,8 @@ class TestVotes:
             == 422
         )
         listed = api(client, "get", "graduation-cases").json()
-        assert [c["id"] for c in listed] == [case.pk]
+        assert listed["count"] == 1
+        assert [c["id"] for c in listed["items"]] == [case.pk]
 
 
 class TestDecision:

@@ -101,13 +101,31 @@ def test_the_cases_api_costs_a_fixed_number_of_queries(world, graduates, client_
     client = client_for(world.office)
     graduates.add(3)
     with CaptureQueriesContext(connection) as few:
-        assert api(client, "get", "graduation-cases").status_code == 200
+        assert api(client, "get", "graduation-cases?limit=100").status_code == 200
     graduates.add(MANY)
     with CaptureQueriesContext(connection) as many:
-        answer = api(client, "get", "graduation-cases")
-    assert len(answer.json()) == MANY + 4
-    assert all(len(case["votes"]) == 2 for case in answer.json())
+        answer = api(client, "get", "graduation-cases?limit=100")
+    assert answer.json()["count"] == MANY + 4
+    assert len(answer.json()["items"]) == MANY + 4
+    assert all(len(case["votes"]) == 2 for case in answer.json()["items"])
     assert len(many) == len(few), f"{len(few)} queries with 4 cases, {len(many)} with more"
+
+
+def test_the_cases_api_answers_a_page_at_a_time_the_latest_first(world, graduates, client_for):
+    client = client_for(world.board_member)
+    graduates.add(MANY)
+    graduates.add(2, status=CaseStatus.PROPOSED)
+    newest_first = list(
+        GraduationCase.objects.order_by("-proposed_at", "-pk").values_list("pk", flat=True)
+    )
+    first = api(client, "get", "graduation-cases?limit=10").json()
+    second = api(client, "get", "graduation-cases?limit=10&offset=10").json()
+    assert first["count"] == second["count"] == MANY + 3
+    assert [c["id"] for c in first["items"] + second["items"]] == newest_first[:20]
+    waiting = api(client, "get", "graduation-cases?status=proposed").json()
+    assert waiting["count"] == 2
+    assert {c["status"] for c in waiting["items"]} == {"proposed"}
+    assert api(client, "get", "graduation-cases?status=maybe").status_code == 422
 
 
 def test_the_register_costs_a_fixed_number_of_queries(graduates, visitor):

@@ -7,9 +7,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Body, Field, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from qme.api.schemas import ErrorOut
+from qme.api.schemas import ErrorOut, InputSchema
 from qme.core import ratelimit
 from qme.core.permissions import require, require_visible
 from qme.training.models import Traineeship
@@ -100,10 +101,20 @@ def propose(request: HttpRequest, pk: int):
     return Status(201, services.propose(actor=request.auth, traineeship=_traineeship(request, pk)))
 
 
+class CaseFilters(InputSchema):
+    status: CaseStatus | None = None
+
+
 @router.get("/graduation-cases", response={200: list[CaseOut], 403: ErrorOut})
-def list_cases(request: HttpRequest):
+@paginate
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
+    """The graduation cases, the latest proposed first; `status` gives those proposed (waiting
+    for the board), granted or not yet granted."""
     require(request.auth, "graduation.list_cases")
-    return list(GraduationCase.objects.prefetch_related("votes__member")[:200])
+    cases = GraduationCase.objects.prefetch_related("votes__member").order_by("-proposed_at", "-pk")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    return cases
 
 
 def _case(request: HttpRequest, pk: int) -> GraduationCase:
