@@ -7,7 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.utils.translation import gettext_lazy as _
 
 from qme.accounts.models import User
@@ -67,11 +78,28 @@ def listed(
     all_url: str = "",
 ) -> ActionGroup:
     """An action group from an ordered queryset: the count in all and the first items in one
-    query (the count is a window over the whole result, taken before the limit)."""
-    rows = list(qs.annotate(home_total=Window(Count("pk")))[:FIRST_N])
-    return ActionGroup(
-        key, title, rows[0].home_total if rows else 0, [to_item(r) for r in rows], all_url
+    query (first_rows)."""
+    rows, count = first_rows(qs, FIRST_N)
+    return ActionGroup(key, title, count, [to_item(r) for r in rows], all_url)
+
+
+def first_rows(qs: QuerySet, n: int) -> tuple[list, int]:
+    """The first ``n`` rows of an ordered queryset and the number of rows in all, in one query.
+
+    The count is an uncorrelated scalar subquery (computed once, from the indexes of the
+    filter) rather than a window over the result: with ``COUNT(*) OVER ()`` PostgreSQL still
+    plans for stopping after ``n`` rows but must read every row, so it walks a sorted index of a
+    large table to the end (a supervisor with hundreds of trainees: 145 ms instead of 9 ms).
+    """
+    if qs.query.group_by is not None:
+        # Rows that are groups (annotated with aggregates) are counted by a window over them.
+        rows = list(qs.annotate(home_total=Window(Count("pk")))[:n])
+        return rows, (rows[0].home_total if rows else 0)
+    count = qs.order_by().annotate(
+        home_n=Func(F("pk"), function="COUNT", output_field=IntegerField())
     )
+    rows = list(qs.annotate(home_total=Subquery(count.values("home_n")))[:n])
+    return rows, (rows[0].home_total if rows else 0)
 
 
 def from_rows(
