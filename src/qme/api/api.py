@@ -5,8 +5,11 @@ Each domain app contributes a router that calls the same services and rules as t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.constants import NOT_SET
@@ -17,7 +20,24 @@ from qme.core.errors import ActionRefused, NotAllowed
 
 from .auth import TokenAuth
 
-api = NinjaAPI(
+
+class QmeAPI(NinjaAPI):
+    """The API, with its OpenAPI document built once per process and language: the routes do
+    not change while the process runs, and building it walks every operation's schemas."""
+
+    _documents: dict[tuple[str, str], Any]
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, get_language() or "")
+        documents = self.__dict__.setdefault("_documents", {})
+        if key not in documents:
+            documents[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return documents[key]
+
+
+api = QmeAPI(
     title="QME Programme Office API",
     version="1",
     description=(
