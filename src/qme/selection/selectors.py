@@ -113,6 +113,15 @@ def _submitted_sheets(stage: Stage) -> QuerySet[ScoreSheet]:
     return ScoreSheet.objects.filter(stage=stage, submitted_at__isnull=False)
 
 
+def _submitted_scores(stage: Stage, application_ids) -> QuerySet[Score]:
+    """The scores of the submitted sheets of these candidates in this stage."""
+    return Score.objects.filter(
+        sheet__stage=stage,
+        sheet__submitted_at__isnull=False,
+        sheet__application_id__in=list(application_ids),
+    )
+
+
 def stage_ranking(stage: Stage, viewer: User) -> list[CandidateResult]:
     """Every candidate of the stage as the viewer may see them, ranked, without the members'
     individual scores (``with_scores`` adds those for the candidates shown).
@@ -166,11 +175,7 @@ def stage_ranking(stage: Stage, viewer: User) -> list[CandidateResult]:
     visible = {r.application.pk: r for r in results if r.visible}
     if visible:
         sums = (
-            Score.objects.filter(
-                sheet__stage=stage,
-                sheet__submitted_at__isnull=False,
-                sheet__application_id__in=list(visible),
-            )
+            _submitted_scores(stage, visible)
             .values_list("sheet__application_id", "criterion_id")
             .annotate(Sum("value"), Count("pk"), Min("value"), Max("value"))
             .order_by()
@@ -223,11 +228,7 @@ def with_scores(stage: Stage, results: Iterable[CandidateResult]) -> None:
     criteria = list(stage.criteria.all())
     values: dict[tuple[int, int], list[tuple[str, int, str]]] = {}
     rows = (
-        Score.objects.filter(
-            sheet__stage=stage,
-            sheet__submitted_at__isnull=False,
-            sheet__application_id__in=list(shown),
-        )
+        _submitted_scores(stage, shown)
         .order_by("sheet_id", "criterion_id")
         .values_list(
             "sheet__application_id",
