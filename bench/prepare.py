@@ -65,7 +65,7 @@ def pages() -> list[Page]:
     from qme.feedback.models import Review
     from qme.graduation.models import Diploma
     from qme.organisations.models import Role, RoleKind
-    from qme.positions.models import Position
+    from qme.positions.selectors import public_positions
     from qme.selection.models import Application, ScoreSheet, Stage
     from qme.training.models import Traineeship, TraineeshipStatus
 
@@ -76,18 +76,26 @@ def pages() -> list[Page]:
     active = (
         Traineeship.objects.filter(status=TraineeshipStatus.ACTIVE)
         .filter(Exists(coordinated))
-        .exclude(medical_doctor=None)
+        .exclude(hospital_supervisor=None)
         .exclude(university_supervisor=None)
         .annotate(n_feedback=Count("feedback"))
         .filter(n_feedback__gt=0)
-        .select_related("trainee", "hospital_supervisor", "university_supervisor", "medical_doctor")
+        .select_related("trainee", "hospital_supervisor", "university_supervisor")
         .order_by("-n_feedback", "pk")
+    )
+    # The national data set gives its trainees no medical doctor (only the demo's have one).
+    doctor = (
+        Traineeship.objects.filter(status=TraineeshipStatus.ACTIVE)
+        .exclude(medical_doctor=None)
+        .select_related("medical_doctor")
+        .order_by("pk")
+        .first()
     )
     trainee_ship = active.first()
     if trainee_ship is None:
         raise SystemExit("bench: no active traineeship with feedback; seed the national data set")
     # Submitting feedback goes to another trainee, so the record page measured stays the same.
-    giving = active.exclude(pk=trainee_ship.pk).exclude(hospital_supervisor=None).first()
+    giving = active.exclude(pk=trainee_ship.pk).first()
     coordinator = _person(RoleKind.HOSPITAL_COORDINATOR, organisation=trainee_ship.hospital)
     scored_stage = (
         Stage.objects.filter(Exists(ScoreSheet.objects.filter(stage=OuterRef("pk"))))
@@ -114,7 +122,7 @@ def pages() -> list[Page]:
     diploma = Diploma.objects.filter(revoked_at__isnull=True).order_by("pk").first()
     applicant = Application.objects.select_related("applicant").order_by("-pk").first()
     board = _person(RoleKind.EXAMINATION_BOARD)
-    position = Position.objects.filter(status="published").order_by("pk").first()
+    position = public_positions().order_by("pk").first()
 
     result = [
         Page("floor", reverse("session_status"), trainee_ship.trainee, '"signed_in": true'),
@@ -132,7 +140,6 @@ def pages() -> list[Page]:
             trainee_ship.university_supervisor,
             trainee_ship.trainee.full_name,
         ),
-        Page("home: medical doctor", "/", trainee_ship.medical_doctor, "</main>"),
         Page("home: trainee", "/", trainee_ship.trainee, trainee_ship.trainee.get_short_name()),
         Page("home: examination board", "/", board, board.get_short_name()),
         Page("open positions (public)", reverse("positions:public_list"), None, "</main>"),
@@ -167,6 +174,8 @@ def pages() -> list[Page]:
                 "</table>",
             )
         )
+    if doctor is not None:
+        result.insert(5, Page("home: medical doctor", "/", doctor.medical_doctor, "</main>"))
     if applicant is not None:
         result.insert(9, Page("home: applicant", "/", applicant.applicant, "</main>"))
     if review is not None:

@@ -1,9 +1,11 @@
 """Profile the benchmark's pages one request at a time: for each page, the total time, the time
 spent in the database and the slowest queries, against the seeded national data set.
 
-    uv run python bench/profile.py                    every page of bench/prepare.py
-    uv run python bench/profile.py "home: trainee"    the pages whose name contains the text
-    uv run python bench/profile.py --sql 3 ...        print the three slowest queries' SQL
+    uv run python bench/pageprofile.py                    every page of bench/prepare.py
+    uv run python bench/pageprofile.py "home: trainee"    the pages whose name contains the text
+    uv run python bench/pageprofile.py --sql 3 ...        print the three slowest queries' SQL
+    uv run python bench/pageprofile.py --python 25 ...    also profile the request (cProfile) and
+                                                      print the 25 functions with most own time
 
 It runs in-process (Django's test client) with the benchmark's settings (bench/run.py), so it
 needs the database `qme_bench` seeded first (`python3 dev.py bench --seed-only`). Each page is
@@ -26,6 +28,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="only pages whose name contains one of these")
     parser.add_argument("--sql", type=int, default=0, help="print the SQL of the N slowest")
+    parser.add_argument(
+        "--python", type=int, default=0, help="cProfile the request; print the N costliest"
+    )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     args = parser.parse_args()
 
@@ -64,7 +69,31 @@ def main() -> int:
         for query in slowest[: max(args.sql, 3)]:
             sql = query["sql"] if args.sql else query["sql"][:150]
             print(f"    {float(query['time']) * 1000:8.1f} ms  {sql}")
+        if args.python:
+            _python_profile(client, page.path, args.python)
     return 0
+
+
+def _python_profile(client, path: str, limit: int) -> None:
+    """Where a request's Python time goes: the functions with the most time of their own, and
+    the most time including what they call, over five requests."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        client.get(path)
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(limit)
+        lines = out.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if "ncalls" in line)
+        print(f"    -- by {order} (5 requests)")
+        for line in lines[start : start + limit + 1]:
+            print("    " + line)
 
 
 if __name__ == "__main__":
