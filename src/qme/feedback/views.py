@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,19 +45,49 @@ def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
     return traineeship
 
 
+#: Feedback entries per page of a trainee's feedback, latest first.
+FEEDBACK_PER_PAGE = 20
+
+
+def feedback_link(feedback: Feedback) -> str:
+    """The trainee's feedback page that shows this entry, scrolled to it."""
+    return (
+        reverse("feedback:list", args=[feedback.traineeship_id])
+        + f"?feedback={feedback.pk}#feedback-{feedback.pk}"
+    )
+
+
+def _page_holding(traineeship: Traineeship, wanted: str | None) -> int | None:
+    """The number of the page that holds the feedback entry `wanted` (its id), if it is one of
+    this trainee's: the entries are shown latest first (the model's ordering)."""
+    if not wanted or not wanted.isdigit():
+        return None
+    given_at = traineeship.feedback.filter(pk=int(wanted)).values_list("given_at", flat=True)
+    if not given_at:
+        return None
+    newer = traineeship.feedback.filter(
+        Q(given_at__gt=given_at[0]) | Q(given_at=given_at[0], pk__gt=int(wanted))
+    ).count()
+    return newer // FEEDBACK_PER_PAGE + 1
+
+
 @login_required
 def feedback_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """A trainee's feedback, latest first, a page at a time (a trainee collects hundreds of
+    entries over two years); `?feedback=<id>` opens the page that holds that entry."""
     traineeship = _traineeship(request, pk)
     items = traineeship.feedback.select_related("author").prefetch_related(
         Prefetch("competencies", queryset=Competency.objects.order_by("area", "order")),
         Prefetch("responses", queryset=Response.objects.select_related("author")),
     )
+    number = _page_holding(traineeship, request.GET.get("feedback")) or request.GET.get("page")
+    page = Paginator(items, FEEDBACK_PER_PAGE).get_page(number)
     return render(
         request,
         "feedback/list.html",
         {
             "traineeship": traineeship,
-            "items": items,
+            "page": page,
             "cadence": services.cadence_of(traineeship),
             "settings": ProgrammeSettings.current(),
             "can_give": request.user.has_perm("feedback.give", traineeship),
@@ -133,7 +164,7 @@ def respond(request: HttpRequest, pk: int, feedback_pk: int) -> HttpResponse:
             messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
         else:
             messages.success(request, _("Your response has been added."))
-    return redirect(reverse("feedback:list", args=[pk]) + f"#feedback-{feedback_pk}")
+    return redirect(feedback_link(feedback))
 
 
 @login_required
