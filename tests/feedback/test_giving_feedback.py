@@ -78,8 +78,9 @@ def test_it_shows_the_feedback_to_the_trainee_at_once_with_a_way_to_respond(
     assert response.context["can_give"] is False
     # ... and on their home page.
     home = client_for(world.trainee_a).get("/")
-    assert f"/feedback/{traineeship.pk}/?feedback={feedback.pk}#feedback-{feedback.pk}" in page_text(
-        home
+    assert (
+        f"/feedback/{traineeship.pk}/?feedback={feedback.pk}#feedback-{feedback.pk}"
+        in page_text(home)
     )
 
 
@@ -91,7 +92,9 @@ def test_it_lets_the_trainee_respond_and_tells_the_author(world, traineeship, ow
             {"body": "Thanks — I will bring the ward 4 numbers."},
         )
     assert response.status_code == 302
-    assert response.url == f"/feedback/{traineeship.pk}/?feedback={feedback.pk}#feedback-{feedback.pk}"
+    assert (
+        response.url == f"/feedback/{traineeship.pk}/?feedback={feedback.pk}#feedback-{feedback.pk}"
+    )
     answer = Response.objects.get()
     assert answer.author == world.trainee_a
     assert answer.feedback == feedback
