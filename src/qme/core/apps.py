@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from qme.reports.cache import watch
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .context_processors import READS
+
+        # A change to what the navigation reads makes the kept navigation out of date.
+        watch(READS)

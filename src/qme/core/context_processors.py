@@ -1,4 +1,10 @@
-"""Navigation that shows only what the person's roles allow."""
+"""Navigation that shows only what the person's roles allow.
+
+A signed-in person's navigation is worked out from their roles, traineeships, applications and
+committee seats (five to eight queries and a dozen rules), on every page. It is kept in the
+shared cache per person, language and day, until a row of one of the models it reads is saved or
+deleted (the versioned cache of `qme.reports.cache`): a new role shows in the navigation on the
+next page."""
 
 from __future__ import annotations
 
@@ -8,7 +14,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qme.accounts.models import User
 from qme.organisations import roles
+from qme.organisations.models import Organisation, Role
+from qme.reports import cache as versioned
+from qme.selection.models import Application, CommitteeMember
+from qme.training.models import Traineeship
+
+#: What the navigation of a signed-in person depends on.
+READS = (User, Role, Organisation, Traineeship, Application, CommitteeMember)
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             NavItem(str(_("Sign in")), reverse("account_login"), "login"),
         ]
         return {"nav_items": items, "nav_section": _current(request, items)}
+    items = versioned.remember("navigation", READS, user.pk, lambda: _signed_in_items(user))
+    return {"nav_items": items, "nav_section": _current(request, items)}
+
+
+def _signed_in_items(user: User) -> list[NavItem]:
     items = [NavItem(str(_("Home")), reverse("home"), "home")]
     if user.has_perm("positions.list_requests"):
         items.append(NavItem(str(_("Requests")), reverse("positions:request_list"), "requests"))
@@ -60,7 +79,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(NavItem(str(_("Reports")), reverse("reports:index"), "reports"))
     if user.has_perm("audit.view_trail"):
         items.append(NavItem(str(_("Audit trail")), reverse("audit:trail"), "audit"))
-    return {"nav_items": items, "nav_section": _current(request, items)}
+    return items
 
 
 def _current(request: HttpRequest, items: list[NavItem]) -> str:
