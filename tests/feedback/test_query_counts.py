@@ -4,6 +4,7 @@ number of queries, however many trainees and feedback entries there are."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -30,6 +31,7 @@ def _trainees(world, count: int) -> list:
 
 
 def _queries(client, path: str) -> tuple[int, object]:
+    cache.clear()  # nothing kept from before (navigation, home lists): the page's whole cost
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)

@@ -10,7 +10,11 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from qme.reports.cache import watch
 
+        from . import home, models
+
+        # A change to what the home page's trainees waiting for feedback are computed from.
+        watch(home.OVERDUE_READS)
         auditlog.register(models.Feedback)
         auditlog.register(models.ProgrammeSettings)

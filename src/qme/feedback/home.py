@@ -41,6 +41,7 @@ from qme.organisations.home import (
     from_rows,
     listed,
 )
+from qme.reports import cache as versioned
 from qme.training.models import Traineeship, TraineeshipStatus
 
 from . import services
@@ -65,6 +66,10 @@ def _day(value: dt.date | dt.datetime) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
+#: What the trainees waiting for feedback are computed from.
+OVERDUE_READS = (Traineeship, Feedback, ProgrammeSettings)
+
+
 def overdue_section(user: User) -> HomeSection | None:
     settings = ProgrammeSettings.current()
     office = roles.is_programme_office(user)
@@ -73,7 +78,14 @@ def overdue_section(user: User) -> HomeSection | None:
         qs = qs.filter(
             Q(university_supervisor=user) | Q(hospital_supervisor=user) | Q(medical_doctor=user)
         )
-    overdue = services.overdue_pks(qs, settings)
+    # Every ongoing trainee in scope is read: kept in the versioned cache (as the trainees at
+    # risk: graduation.home) per scope, language and day until feedback or a traineeship changes.
+    overdue = versioned.remember(
+        "home:overdue",
+        OVERDUE_READS,
+        None if office else user.pk,
+        lambda: services.overdue_pks(qs, settings),
+    )
     rows = (
         list(
             services.with_cadence(Traineeship.objects.filter(pk__in=overdue))

@@ -6,3 +6,11 @@ class GraduationConfig(AppConfig):
     name = "qme.graduation"
     label = "graduation"
     verbose_name = _("Graduation")
+
+    def ready(self) -> None:
+        from qme.reports.cache import watch
+
+        from .home import READS
+
+        # A change to what the trainees at risk are computed from recomputes them.
+        watch(READS)

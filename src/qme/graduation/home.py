@@ -31,6 +31,11 @@ Definitions:
   every requirement long before the expected end is not listed; the office finds them on the
   trainee's requirements page.
 
+- The trainees at risk and the requirements check near the end read every ongoing trainee:
+  their results are kept in the versioned cache of ``qme.reports.cache`` per scope (everyone, or
+  a coordinator's hospitals), language and day, until a row of a model in ``READS`` is saved or
+  deleted (for at most ten minutes); the shown rows are read fresh.
+
 - The board's **decisions waiting**: cases proposed to the board on which this member has not
   voted; and proposed cases with enough votes to close the decision (at least two, or every
   member of a smaller board), which any member closes.
@@ -61,7 +66,14 @@ from django.utils.translation import ngettext
 from qme.accounts.models import User
 from qme.feedback import home as feedback_home
 from qme.feedback import services as feedback_services
-from qme.feedback.models import Assessment, Outcome, ProgrammeSettings, Review, ReviewKind
+from qme.feedback.models import (
+    Assessment,
+    Feedback,
+    Outcome,
+    ProgrammeSettings,
+    Review,
+    ReviewKind,
+)
 from qme.organisations import roles
 from qme.organisations.home import (
     FIRST_N,
@@ -73,6 +85,7 @@ from qme.organisations.home import (
     listed,
 )
 from qme.organisations.models import Role, RoleKind
+from qme.reports import cache as versioned
 from qme.training import home as training_home
 from qme.training import selectors
 from qme.training.models import (
@@ -94,6 +107,25 @@ END_WINDOW_DAYS = 92
 
 ONGOING = [TraineeshipStatus.ACTIVE, TraineeshipStatus.EXTENDED, TraineeshipStatus.ON_LEAVE]
 GIVING_FEEDBACK = [TraineeshipStatus.ACTIVE, TraineeshipStatus.EXTENDED]
+
+#: What the trainees at risk and the requirements check near the end are computed from.
+READS = (
+    Traineeship,
+    Feedback,
+    Review,
+    TrainingPlan,
+    PlanItem,
+    ItemRecord,
+    Assessment,
+    GraduationCase,
+    Curriculum,
+    ProgrammeSettings,
+    User,
+)
+
+
+def _scope(hospital_ids: frozenset[int] | None) -> list[int] | None:
+    return None if hospital_ids is None else sorted(hospital_ids)
 
 
 # --- The requirements check for many trainees at once ---
@@ -214,35 +246,24 @@ NearEnd = tuple[list[Traineeship], dict[int, int]]
 def near_end_checked(hospital_ids: frozenset[int] | None = None) -> NearEnd:
     """The traineeships near or past their end (see ``_near_end``) with the number of their
     unmet requirements."""
-    near_end = _near_end(None if hospital_ids is None else Q(hospital_id__in=hospital_ids))
-    return near_end, requirements_unmet(near_end)
+
+    def compute() -> NearEnd:
+        near_end = _near_end(None if hospital_ids is None else Q(hospital_id__in=hospital_ids))
+        return near_end, requirements_unmet(near_end)
+
+    return versioned.remember("home:near-end", READS, _scope(hospital_ids), compute)
 
 
-def at_risk(
-    hospital_ids: frozenset[int] | None = None, near: NearEnd | None = None
-) -> tuple[int, list[Traineeship]]:
-    """The number of trainees at risk and the most urgent ones, each with `.risk_reasons` (in
-    the current language). `hospital_ids` limits them to those hospitals (None: everyone).
-
-    Two queries whatever the number of trainees: the first reads, for every ongoing trainee in
-    scope, only what the four risks need — the last feedback per side and the last review
-    outcome (each one index probe per trainee, read once), and the next due plan item (a column
-    kept by the training services) — and ranks them here; the second reads the shown ones with
-    their names and the number of late items."""
+def _risk_scan(
+    hospital_ids: frozenset[int] | None, failing_near_end: set[int], settings: ProgrammeSettings
+) -> tuple[dict[int, tuple[bool, bool, bool, bool]], list[tuple]]:
+    """Every ongoing trainee in scope with a reason to be at risk: their flags by traineeship
+    and their sort keys (most reasons first, then the earliest expected end)."""
     today = timezone.localdate()
-    settings = ProgrammeSettings.current()
     scope = Q() if hospital_ids is None else Q(hospital_id__in=hospital_ids)
-    near_end, unmet = near if near is not None else near_end_checked(hospital_ids)
-    failing_near_end = {t.pk for t in near_end if unmet[t.pk]}
-
-    last_outcome = (
-        Review.objects.filter(traineeship=OuterRef("pk"), held_on__isnull=False)
-        .order_by("-held_on", "-due_on", "-pk")
-        .values("outcome")[:1]
-    )
     ongoing = feedback_services.with_cadence(
         Traineeship.objects.filter(scope, status__in=ONGOING, start_date__lte=today)
-    ).annotate(last_outcome=Subquery(last_outcome))
+    ).annotate(last_outcome=_last_outcome())
     bad_outcomes = {o for o in Outcome.values if o != Outcome.SATISFACTORY}
     overdue = feedback_services.overdue_check(settings)
     flagged: dict[int, tuple[bool, bool, bool, bool]] = {}
@@ -272,6 +293,37 @@ def at_risk(
             order.append(
                 (-sum(flags), row["expected_end_date"], row["trainee__full_name"], row["pk"])
             )
+    return flagged, order
+
+
+def _last_outcome() -> Subquery:
+    return Subquery(
+        Review.objects.filter(traineeship=OuterRef("pk"), held_on__isnull=False)
+        .order_by("-held_on", "-due_on", "-pk")
+        .values("outcome")[:1]
+    )
+
+
+def at_risk(
+    hospital_ids: frozenset[int] | None = None, near: NearEnd | None = None
+) -> tuple[int, list[Traineeship]]:
+    """The number of trainees at risk and the most urgent ones, each with `.risk_reasons` (in
+    the current language). `hospital_ids` limits them to those hospitals (None: everyone).
+
+    Two queries whatever the number of trainees: the first (``_risk_scan``, kept in the
+    versioned cache) reads, for every ongoing trainee in scope, only what the four risks need —
+    the last feedback per side and the last review outcome (each one index probe per trainee,
+    read once), and the next due plan item (a column kept by the training services) — and ranks
+    them here; the second reads the shown ones with their names and the number of late items."""
+    today = timezone.localdate()
+    settings = ProgrammeSettings.current()
+    near_end, unmet = near if near is not None else near_end_checked(hospital_ids)
+    flagged, order = versioned.remember(
+        "home:at-risk",
+        READS,
+        _scope(hospital_ids),
+        lambda: _risk_scan(hospital_ids, {t.pk for t in near_end if unmet[t.pk]}, settings),
+    )
     shown = [key[-1] for key in sorted(order)[:FIRST_N]]
     late_items = (
         selectors.open_items()
@@ -286,7 +338,7 @@ def at_risk(
         for t in feedback_services.with_cadence(Traineeship.objects.filter(pk__in=shown))
         .annotate(
             late_items=Coalesce(Subquery(late_items, output_field=IntegerField()), Value(0)),
-            last_outcome=Subquery(last_outcome),
+            last_outcome=_last_outcome(),
         )
         .select_related("trainee", "hospital")
     }

@@ -10,8 +10,12 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from qme.reports.cache import watch
 
+        from . import home, models
+
+        # A change to what the office's figures count recounts them.
+        watch(home.OFFICE_FIGURES_READS)
         auditlog.register(models.Organisation)
         auditlog.register(models.Department)
         auditlog.register(models.Role)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qme.accounts.models import User
 from qme.audit.models import AuditEvent
+from qme.reports import cache as versioned
 
 from . import roles
 from .models import Organisation, OrganisationKind, Role, RoleKind
@@ -139,11 +140,28 @@ def action_section(
     )
 
 
+#: What the programme office's figures of organisations and people are counted from.
+OFFICE_FIGURES_READS = (Organisation, Role, User)
+
+
+def _office_figures() -> dict[str, object]:
+    """The organisations and people the office's home page counts. Counting every person (and
+    those without a role) reads the whole table: kept in the versioned cache until a person,
+    role or organisation is saved or deleted."""
+    return {
+        "counts": Organisation.objects.aggregate(
+            universities=Count("pk", filter=Q(kind=OrganisationKind.UNIVERSITY, is_active=True)),
+            care=Count("pk", filter=~Q(kind=OrganisationKind.UNIVERSITY) & Q(is_active=True)),
+        ),
+        "people_count": User.objects.filter(is_active=True).count(),
+        "people_without_role_count": User.objects.filter(
+            is_active=True, roles__isnull=True
+        ).count(),
+    }
+
+
 def _programme_office(user: User) -> HomeSection:
-    counts = Organisation.objects.aggregate(
-        universities=Count("pk", filter=Q(kind=OrganisationKind.UNIVERSITY, is_active=True)),
-        care=Count("pk", filter=~Q(kind=OrganisationKind.UNIVERSITY) & Q(is_active=True)),
-    )
+    figures = versioned.remember("home:office-figures", OFFICE_FIGURES_READS, None, _office_figures)
     coordinator_roles = Role.objects.current().filter(
         organisation=OuterRef("pk"), kind=RoleKind.HOSPITAL_COORDINATOR
     )
@@ -153,18 +171,15 @@ def _programme_office(user: User) -> HomeSection:
         .filter(~Exists(coordinator_roles))
         .order_by("name")
     )
-    people_without_role = User.objects.filter(is_active=True, roles__isnull=True)
     without = list(without_coordinator.annotate(home_total=Window(Count("pk")))[:FIRST_N])
     return HomeSection(
         kind="programme_office",
         title=str(_("Programme office")),
         template="home/programme_office.html",
         context={
-            "counts": counts,
-            "people_count": User.objects.filter(is_active=True).count(),
+            **figures,
             "without_coordinator": without,
             "without_coordinator_count": without[0].home_total if without else 0,
-            "people_without_role_count": people_without_role.count(),
             "recent_events": list(AuditEvent.objects.select_related("target_type")[:8]),
         },
     )

@@ -1,0 +1,69 @@
+"""The office's and coordinators' lists of trainees at risk and waiting for feedback read every
+ongoing trainee: what they find is kept (the versioned cache) per scope, language and day, and
+read again as soon as feedback, a plan, a record, a review or a traineeship changes."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from qme.organisations.models import Role, RoleKind
+from tests.factories import UserFactory
+from tests.feedback.helpers import give
+from tests.training.factories import traineeship_of
+
+
+def _scans(client) -> list[str]:
+    """The queries of the home page that read the ongoing traineeships with their feedback."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "training_traineeship"."id"')
+        and "feedback_feedback" in q["sql"]
+        and '"training_traineeship"."id" IN' not in q["sql"]
+    ]
+
+
+def test_the_trainees_are_read_once_and_again_after_a_change(world, rules, own_client, home):
+    traineeship = traineeship_of(world)  # no feedback for 90 days
+    client = own_client(world.office)
+    assert _scans(client), "the first page reads every ongoing trainee"
+    assert _scans(client) == [], "the next one uses what it found"
+    give(world.university_supervisor, traineeship)
+    assert _scans(client), "feedback given: read again"
+    item = home(world.office).item("trainees_office", "at_risk", "Tim Trainee")
+    assert item.reasons == ["no feedback: hospital 90 days"]
+
+
+def test_each_coordinator_has_their_own_hospital_s_list(world, rules, home):
+    traineeship_of(world)  # hospital A
+    traineeship_of(world, trainee=UserFactory(full_name="Bea Other"), hospital=world.hospital_b)
+    office = home(world.office).group("trainees_office", "at_risk")
+    assert sorted(i.label for i in office.items) == ["Bea Other", "Tim Trainee"]
+    a = home(world.coordinator_a).group("trainees_coordinator", "at_risk")
+    b = home(world.coordinator_b).group("trainees_coordinator", "at_risk")
+    assert [i.label for i in a.items] == ["Tim Trainee"]
+    assert [i.label for i in b.items] == ["Bea Other"]
+
+
+def test_a_supervisor_s_trainees_waiting_for_feedback_are_their_own(world, rules, home):
+    traineeship_of(world)  # Sara supervises in hospital A
+    traineeship_of(world, trainee=UserFactory(full_name="Bea Other"), hospital=world.hospital_b)
+    mine = home(world.supervisor_a).sections["feedback_overdue"].context["rows"]
+    assert [t.trainee.full_name for t, _cadence in mine] == ["Tim Trainee"]
+    office = home(world.office).sections["feedback_overdue"].context["rows"]
+    assert sorted(t.trainee.full_name for t, _cadence in office) == ["Bea Other", "Tim Trainee"]
+
+
+def test_the_office_s_figures_of_people_follow_a_new_person_and_a_new_role(world, home):
+    def figures() -> tuple[int, int]:
+        context = home(world.office).sections["programme_office"].context
+        return context["people_count"], context["people_without_role_count"]
+
+    people, without_role = figures()
+    newcomer = UserFactory(full_name="Nora Newcomer")
+    assert figures() == (people + 1, without_role + 1)
+    Role.objects.create(user=newcomer, organisation=world.hospital_a, kind=RoleKind.MEDICAL_DOCTOR)
+    assert figures() == (people + 1, without_role)
