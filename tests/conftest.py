@@ -12,6 +12,9 @@ from qme.accounts.models import User
 from qme.organisations.models import Organisation, RoleKind
 
 from .factories import OrganisationFactory, UniversityFactory, UserFactory, person_with_role
+from .sharing import shared_db
+
+__all__ = ["shared_db"]  # data built once for many tests: tests/sharing.py
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -48,6 +51,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The personas (the `world` fixture), for data built outside a test (tests/sharing.py)."""
     university = UniversityFactory(name="University of Twente", short_name="UT", city="Enschede")
     hospital_a = OrganisationFactory(
         name="Amstelland Medisch Centrum", short_name="Amstelland", city="Amsterdam", region="NH"

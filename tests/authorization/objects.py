@@ -28,7 +28,7 @@ from qme.positions import services as position_services
 from qme.selection.models import Offer
 from qme.training import services as training_services
 from qme.training.models import ItemRecord
-from tests.conftest import world as world_fixture
+from tests.conftest import build_world
 from tests.factories import DepartmentFactory, UserFactory, person_with_role
 from tests.positions.factories import PDF_BYTES, approved_position, draft_request, open_position
 from tests.privacy.builders import graduate_record
@@ -227,7 +227,7 @@ def _side(world, catalogue) -> Side:
 
 def build() -> Data:
     """Both sides, and the people of the matrix's columns."""
-    world = world_fixture._get_wrapped_function()(db=None)
+    world = build_world()
     catalogue = catalogue_for()
     rules_for(catalogue)
     own = _side(world, catalogue)

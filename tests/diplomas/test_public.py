@@ -13,15 +13,58 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qme.graduation import documents, issuing
 from qme.graduation.models import Diploma
+from tests.conftest import build_world
 from tests.helpers import api
-from tests.training.factories import PDF_BYTES, fresh
+from tests.sharing import shared
+from tests.training.factories import PDF_BYTES, catalogue_for, fresh, rules_for
 
 from .builders import diploma_of
 
+# Each test class builds the personas, the cohort rules and the signed diploma its tests ask for
+# once (tests/sharing.py): every test runs in a savepoint inside that data and gets its own copy
+# of the objects and of the signing keys, so what one test changes never reaches the next.
+SHARED = ("world", "catalogue", "rules", "diploma")
+
+
+@pytest.fixture(autouse=True)
+def _data(request, shared_db, settings) -> dict:
+    # Each of these needs the ones before it: build up to the last one the test asks for.
+    asked = [name for name in SHARED if name in request.fixturenames]
+    needed = SHARED[: SHARED.index(asked[-1]) + 1] if asked else ()
+
+    def build() -> dict:
+        data: dict = dict.fromkeys(SHARED)
+        if "world" in needed:
+            data["world"] = build_world()
+        if "catalogue" in needed:
+            data["catalogue"] = catalogue_for()
+        if "rules" in needed:
+            data["rules"] = rules_for(data["catalogue"])
+        if "diploma" in needed:
+            data["diploma"] = diploma_of(data["world"], data["catalogue"])
+        return data
+
+    return shared(request, shared_db, settings, needed, build)
+
 
 @pytest.fixture
-def diploma(world, rules, catalogue):
-    return diploma_of(world, catalogue)
+def world(_data, db):
+    return _data["world"]
+
+
+@pytest.fixture
+def catalogue(_data, db):
+    return _data["catalogue"]
+
+
+@pytest.fixture
+def rules(_data, db):
+    return _data["rules"]
+
+
+@pytest.fixture
+def diploma(_data, db):
+    return _data["diploma"]
 
 
 def _text(response) -> str:

@@ -20,8 +20,10 @@ from qme.selection.models import (
     ReasonRequest,
     ScoreSheet,
 )
+from tests.conftest import build_world
 from tests.helpers import HOSTILE_TEXT, api
 from tests.positions.factories import open_position
+from tests.sharing import shared
 
 from .factories import (
     approved_decision,
@@ -29,10 +31,46 @@ from .factories import (
     draft_application,
     fresh,
     pdf_upload,
+    procedure_for,
     proposed_decision,
     shortlisted,
 )
 from .helpers import messages_of, snapshot
+
+# Each test class builds the personas, and the procedure or the open position its tests ask for,
+# once (tests/sharing.py): every test runs in a savepoint inside that data and gets its own copy
+# of the objects, so what one test changes never reaches the next.
+
+
+@pytest.fixture(autouse=True)
+def _data(request, shared_db, settings) -> dict:
+    asked = {"proc", "position"} & set(request.fixturenames)
+
+    def build() -> dict:
+        world = build_world()
+        return {
+            "world": world,
+            "proc": procedure_for(world) if "proc" in asked else None,
+            "position": open_position(world) if "position" in asked else None,
+        }
+
+    return shared(request, shared_db, settings, tuple(sorted(asked)), build)
+
+
+@pytest.fixture
+def world(_data, db):
+    return _data["world"]
+
+
+@pytest.fixture
+def proc(_data, db):
+    return _data["proc"]
+
+
+@pytest.fixture
+def position(_data, db):
+    return _data["position"]
+
 
 HOSTILE_IDS = ["", "abc", "-1", "0", "999999", "1.5", "1 OR 1=1", "\x00", "9" * 30]
 TEXT_FIELDS = ["phone", "city", "master_field", "master_university"]
@@ -54,8 +92,7 @@ def _valid_form(position) -> dict[str, str]:
 class TestApplicationForm:
     @pytest.mark.parametrize("field", TEXT_FIELDS)
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_it_stores_text_exactly_or_refuses_it(self, world, client_for, field, value):
-        position = open_position(world)
+    def test_it_stores_text_exactly_or_refuses_it(self, world, position, client_for, field, value):
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
         response = client_for(world.applicant).post(
@@ -81,8 +118,7 @@ class TestApplicationForm:
             ("dutch_evidence_kind", "diploma; DROP TABLE"),
         ],
     )
-    def test_it_refuses_a_bad_choice_or_date(self, world, client_for, field, value):
-        position = open_position(world)
+    def test_it_refuses_a_bad_choice_or_date(self, world, position, client_for, field, value):
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
         response = client_for(world.applicant).post(
@@ -98,8 +134,7 @@ class TestDocumentUpload:
         "name",
         ["../../../etc/passwd.pdf", "x" * 500 + ".pdf", "cv\x00.pdf", "   ", "C:\\cv.pdf", "cv"],
     )
-    def test_it_stores_a_pdf_with_any_name_under_a_safe_name(self, world, client_for, name):
-        position = open_position(world)
+    def test_it_stores_a_pdf_with_any_name_under_a_safe_name(self, world, position, client_for, name):
         application = services.start_application(actor=world.applicant, position=position)
         response = client_for(world.applicant).post(
             f"/applications/{application.pk}/documents/cv/upload/",
@@ -112,8 +147,7 @@ class TestDocumentUpload:
             assert ".." not in application.cv.name
 
     @pytest.mark.parametrize("data", [{}, {"file": "not a file"}, {"file": ""}])
-    def test_it_refuses_no_file(self, world, client_for, data):
-        position = open_position(world)
+    def test_it_refuses_no_file(self, world, position, client_for, data):
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
         response = client_for(world.applicant).post(
@@ -125,8 +159,7 @@ class TestDocumentUpload:
 
 class TestApplicantActions:
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_it_takes_a_withdrawal_reason_whole_or_not_at_all(self, world, client_for, value):
-        position = open_position(world)
+    def test_it_takes_a_withdrawal_reason_whole_or_not_at_all(self, world, position, client_for, value):
         application = draft_application(position, world.applicant)
         before = snapshot()
         response = client_for(world.applicant).post(
@@ -142,8 +175,7 @@ class TestApplicantActions:
             assert snapshot() == before
 
     @pytest.mark.parametrize("value", ["", "YES", "true", "1", "\x00", "x" * 10_000])
-    def test_it_takes_consent_only_from_yes(self, world, client_for, value):
-        position = open_position(world)
+    def test_it_takes_consent_only_from_yes(self, world, position, client_for, value):
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
         response = client_for(world.applicant).post(
@@ -426,8 +458,7 @@ class TestDecisionForms:
 class TestApi:
     @pytest.mark.parametrize("field", TEXT_FIELDS)
     @pytest.mark.parametrize("value", [*HOSTILE_TEXT, None, 42, ["x"], {"a": 1}])
-    def test_it_takes_application_text_whole_or_answers_422(self, world, client_for, field, value):
-        position = open_position(world)
+    def test_it_takes_application_text_whole_or_answers_422(self, world, position, client_for, field, value):
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
         response = api(
@@ -456,9 +487,8 @@ class TestApi:
         ],
     )
     def test_it_changes_nothing_for_application_fields_of_the_wrong_kind(
-        self, world, client_for, payload
+        self, world, position, client_for, payload
     ):
-        position = open_position(world)
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
         response = api(
@@ -674,8 +704,7 @@ class TestDoubleSubmits:
         )
         assert AuditEvent.objects.filter(action="offer.accepted").count() == 1
 
-    def test_it_counts_applying_and_submitting_twice_once(self, world, own_client, emails):
-        position = open_position(world)
+    def test_it_counts_applying_and_submitting_twice_once(self, world, position, own_client, emails):
         client = own_client(world.applicant)
         client.post(f"/positions/{position.pk}/apply/")
         client.post(f"/positions/{position.pk}/apply/")
