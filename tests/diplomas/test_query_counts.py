@@ -4,6 +4,7 @@ number of queries with thirty graduates as with three."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,6 +21,7 @@ MANY = 30
 
 
 def _queries(client, path: str, **kwargs) -> tuple[int, object]:
+    cache.clear()  # nothing kept from before (the navigation): the page's whole cost
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, **kwargs)
     assert response.status_code == 200, (path, response.status_code)
