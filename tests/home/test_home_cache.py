@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qme.organisations.models import Role, RoleKind
+from tests.diplomas.builders import record_for, sign_off_all, signed_review, sufficient_assessment
 from tests.factories import UserFactory
 from tests.feedback.helpers import give
 from tests.training.factories import traineeship_of
@@ -67,3 +68,17 @@ def test_the_office_s_figures_of_people_follow_a_new_person_and_a_new_role(world
     assert figures() == (people + 1, without_role + 1)
     Role.objects.create(user=newcomer, organisation=world.hospital_a, kind=RoleKind.MEDICAL_DOCTOR)
     assert figures() == (people + 1, without_role)
+
+
+def test_the_trainee_s_open_requirements_follow_each_sign_off(world, catalogue, rules, home):
+    record_ = record_for(world, catalogue)  # two years in, nothing signed off yet
+    sufficient_assessment(world, record_.traineeship)
+    signed_review(world, record_.traineeship)
+
+    def unmet() -> int:
+        return home(world.trainee_a).sections["training"].context["requirements_unmet"]
+
+    assert unmet() > 0
+    assert unmet() > 0  # the same, kept
+    sign_off_all(record_)
+    assert unmet() == 0

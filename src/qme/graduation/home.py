@@ -471,7 +471,12 @@ def trainee_section(user: User) -> HomeSection | None:
     if section is None:
         return None
     traineeship = section.context["traineeship"]
-    section.context["requirements_unmet"] = requirements_unmet([traineeship])[traineeship.pk]
+    section.context["requirements_unmet"] = versioned.remember(
+        "home:trainee-unmet",
+        READS,
+        traineeship.pk,
+        lambda: requirements_unmet([traineeship])[traineeship.pk],
+    )
     section.context["groups"] = [g for g in feedback_home.trainee_groups(traineeship) if g.count]
     return section
 
