@@ -9,6 +9,11 @@ import secrets
 import subprocess
 import sys
 
+#: Like a production process, the processes started here keep the modules they compile (Python's
+#: default, which PYTHONDONTWRITEBYTECODE turns off): otherwise each of them compiles the whole
+#: application again, seconds each.
+COMPILING = ("PYTHONDONTWRITEBYTECODE",)
+
 
 def run_check(tmp_path, **env: str) -> subprocess.CompletedProcess:
     # A production process has none of the test run's settings, nor the browser tests' switch
@@ -16,7 +21,7 @@ def run_check(tmp_path, **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("QME_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+        if not k.startswith(("QME_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", *COMPILING))
     }
     return subprocess.run(
         [sys.executable, "-m", "qme.cli", "check", "--deploy", "--fail-level", "WARNING"],
@@ -49,7 +54,7 @@ def test_it_fails_with_the_demo_defaults(tmp_path):
 
 def test_it_keeps_debug_off_unless_asked_for(tmp_path):
     script = "from django.conf import settings; print(settings.DEBUG)"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("QME_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("QME_", *COMPILING))}
     output = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {script}"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "qme.settings", "QME_DATA_DIR": str(tmp_path)},
