@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,6 +161,8 @@ def traineeship_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def traineeship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     traineeship = _traineeship(request, pk)
+    # The expected end, the timeline and the page each read the leaves: once.
+    prefetch_related_objects([traineeship], "leaves")
     progress = selectors.progress(traineeship)
     project = getattr(traineeship, "design_project", None)
     cadence = feedback_services.cadence_of(
