@@ -1,5 +1,6 @@
 """Fixtures of the selection tests: e-mail capture, a second signed-in browser, and a whole
-procedure (a published position with a committee of four and three submitted candidates)."""
+procedure (a published position with a committee of four and three submitted candidates); the
+personas and the procedure are built once per test class (tests/sharing.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import translation
+
+from tests.conftest import World, build_world
+from tests.sharing import shared
 
 from .factories import Procedure, procedure_for
 
@@ -52,8 +56,27 @@ def own_client() -> Callable[..., Client]:
     return _client
 
 
+@pytest.fixture(autouse=True)
+def _data(request, shared_db, settings) -> dict:
+    """The personas, and the procedure when the test asks for it, built once for the consecutive
+    tests of a test class (tests/sharing.py): every test runs in a savepoint inside that data and
+    gets its own copy of the objects, so what one test changes never reaches the next."""
+    kind = ("proc",) if "proc" in request.fixturenames else ("world",)
+
+    def build() -> dict:
+        world = build_world()
+        return {"world": world, "proc": procedure_for(world) if kind == ("proc",) else None}
+
+    return shared(request, shared_db, settings, kind, build)
+
+
 @pytest.fixture
-def proc(world) -> Procedure:
+def world(_data, db) -> World:
+    return _data["world"]
+
+
+@pytest.fixture
+def proc(_data, db) -> Procedure:
     """A published position of hospital A, its committee of four (a chair and a member from each
     side), and three submitted candidates."""
-    return procedure_for(world)
+    return _data["proc"]
