@@ -12,14 +12,7 @@ from qme.organisations.models import RoleKind
 from tests.factories import person_with_role
 from tests.helpers import api
 
-from .builders import diploma_of
-
 PAGES = ["", "diploma/", "supplement/", "credential/"]
-
-
-@pytest.fixture
-def diploma(world, rules, catalogue):
-    return diploma_of(world, catalogue)
 
 
 @pytest.fixture

@@ -8,12 +8,7 @@ import pytest
 from qme.graduation.models import BoardVote, Diploma
 from tests.helpers import HOSTILE_TEXT, api
 
-from .builders import diploma_of, proposed
-
-
-@pytest.fixture
-def case(world, complete):
-    return proposed(world, complete.traineeship)
+from .builders import diploma_of
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXT)

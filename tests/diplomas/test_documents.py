@@ -19,13 +19,8 @@ from qme.training import services as training
 from qme.training.models import RecordStatus
 from tests.training.factories import fresh
 
-from .builders import diploma_of, record_for, sign_off_all
+from .builders import record_for, sign_off_all
 from .pdfs import pdf_text, qr_holds, qr_modules
-
-
-@pytest.fixture
-def diploma(world, rules, catalogue):
-    return diploma_of(world, catalogue)
 
 
 def _download(client, diploma, kind: str):
