@@ -120,3 +120,26 @@ def shared(request, shared_db, settings, kind: Hashable, build: Callable[[], Any
     """The data `build()` makes, built once for the consecutive tests of a test class that ask for
     the same `kind`; a deep copy of it for this test."""
     return shared_db.get((request.node.module.__name__, request.cls, kind), build, settings)
+
+
+def shared_objects(request, shared_db, settings, makers: dict[str, tuple]) -> dict:
+    """`shared` for a chain of objects: `makers` maps each name, in the order to build them, to
+    (the names it needs, a function of the data built so far). Builds what the test asks for (by
+    fixture name) and what that needs; the kind is the names built."""
+    asked = set(request.fixturenames)
+    needed: set[str] = set()
+    todo = [name for name in makers if name in asked]
+    while todo:
+        name = todo.pop()
+        if name not in needed:
+            needed.add(name)
+            todo.extend(makers[name][0])
+    kind = tuple(name for name in makers if name in needed)
+
+    def build() -> dict:
+        data: dict = dict.fromkeys(makers)
+        for name in kind:
+            data[name] = makers[name][1](data)
+        return data
+
+    return shared(request, shared_db, settings, kind, build)

@@ -9,9 +9,20 @@ from django.utils import timezone
 
 from qme.training import services
 from qme.training.models import PlanItem
+from tests.conftest import build_world
 from tests.helpers import HOSTILE_TEXT, api
+from tests.sharing import shared_objects
 
-from .factories import approved_plan, complete_plan, item_titled, recorded, submitted_plan
+from .factories import (
+    approved_plan,
+    catalogue_for,
+    complete_plan,
+    item_titled,
+    recorded,
+    rules_for,
+    submitted_plan,
+    traineeship_of,
+)
 from .helpers import error_fields, snapshot
 
 NOT_OBJECTS = ["", "null", "[]", '"text"', "{", "1", '{"a": }']
@@ -31,9 +42,55 @@ def _item(**overrides) -> dict:
     return data
 
 
+# The personas, the cohort rules, Tim's traineeship and the plan or item a test asks for are built
+# once for the consecutive tests of a test class (tests/sharing.py): every test runs in a
+# savepoint inside that data and gets its own copy of the objects.
+MAKERS = {
+    "world": ((), lambda d: build_world()),
+    "catalogue": ((), lambda d: catalogue_for()),
+    "rules": (("catalogue",), lambda d: rules_for(d["catalogue"])),
+    "traineeship": (("world", "rules"), lambda d: traineeship_of(d["world"])),
+    "draft": (
+        ("catalogue", "traineeship"),
+        lambda d: complete_plan(d["traineeship"], d["catalogue"]),
+    ),
+    "item": (
+        ("catalogue", "traineeship"),
+        lambda d: item_titled(
+            approved_plan(d["traineeship"], d["catalogue"]), "Medical device regulation"
+        ),
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _data(request, shared_db, settings) -> dict:
+    return shared_objects(request, shared_db, settings, MAKERS)
+
+
 @pytest.fixture
-def draft(world, catalogue, traineeship):
-    return complete_plan(traineeship, catalogue)
+def world(_data, db):
+    return _data["world"]
+
+
+@pytest.fixture
+def catalogue(_data, db):
+    return _data["catalogue"]
+
+
+@pytest.fixture
+def rules(_data, db):
+    return _data["rules"]
+
+
+@pytest.fixture
+def traineeship(_data, db):
+    return _data["traineeship"]
+
+
+@pytest.fixture
+def draft(_data, db):
+    return _data["draft"]
 
 
 class TestPlanItems:
@@ -208,8 +265,9 @@ class TestPlans:
 
 class TestRecords:
     @pytest.fixture
-    def item(self, catalogue, traineeship):
-        return item_titled(approved_plan(traineeship, catalogue), "Medical device regulation")
+    def item(self, _data, db):
+        """The regulation course of an approved plan."""
+        return _data["item"]
 
     @pytest.mark.parametrize(
         "changes",

@@ -20,15 +20,19 @@ from qme.training.models import (
     PlanItem,
     Traineeship,
 )
+from tests.conftest import build_world
 from tests.helpers import HOSTILE_TEXT
+from tests.sharing import shared_objects
 
 from .factories import (
     approved_plan,
+    catalogue_for,
     complete_plan,
     html_as_pdf,
     item_titled,
     pdf_upload,
     recorded,
+    rules_for,
     traineeship_of,
 )
 from .helpers import messages_of, snapshot, text
@@ -44,11 +48,61 @@ def _refused(response, before) -> None:
     assert snapshot() == before
 
 
-@pytest.fixture
-def draft(world, catalogue, traineeship):
+def _draft(world, catalogue, traineeship):
     """An approved first version and a draft second one."""
     approved_plan(traineeship, catalogue)
     return services.start_plan_version(actor=world.trainee_a, traineeship=traineeship)
+
+
+# The personas, the cohort rules, Tim's traineeship and the plan or item a test asks for are built
+# once for the consecutive tests of a test class (tests/sharing.py): every test runs in a
+# savepoint inside that data and gets its own copy of the objects.
+MAKERS = {
+    "world": ((), lambda d: build_world()),
+    "catalogue": ((), lambda d: catalogue_for()),
+    "rules": (("catalogue",), lambda d: rules_for(d["catalogue"])),
+    "traineeship": (("world", "rules"), lambda d: traineeship_of(d["world"])),
+    "draft": (
+        ("world", "catalogue", "traineeship"),
+        lambda d: _draft(d["world"], d["catalogue"], d["traineeship"]),
+    ),
+    "item": (
+        ("catalogue", "traineeship"),
+        lambda d: item_titled(
+            approved_plan(d["traineeship"], d["catalogue"]), "Medical device regulation"
+        ),
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _data(request, shared_db, settings) -> dict:
+    return shared_objects(request, shared_db, settings, MAKERS)
+
+
+@pytest.fixture
+def world(_data, db):
+    return _data["world"]
+
+
+@pytest.fixture
+def catalogue(_data, db):
+    return _data["catalogue"]
+
+
+@pytest.fixture
+def rules(_data, db):
+    return _data["rules"]
+
+
+@pytest.fixture
+def traineeship(_data, db):
+    return _data["traineeship"]
+
+
+@pytest.fixture
+def draft(_data, db):
+    return _data["draft"]
 
 
 def _item_form(traineeship, **overrides) -> dict:
@@ -209,8 +263,9 @@ class TestThePlanPage:
 
 class TestRecording:
     @pytest.fixture
-    def item(self, catalogue, traineeship):
-        return item_titled(approved_plan(traineeship, catalogue), "Medical device regulation")
+    def item(self, _data, db):
+        """The regulation course of an approved plan."""
+        return _data["item"]
 
     def _post(self, client, traineeship, item, **overrides):
         data = {"completed_on": timezone.localdate().isoformat(), "grade": "8", "note": ""}
