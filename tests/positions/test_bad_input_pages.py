@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from qme.audit.models import AuditEvent
 from qme.positions.models import PositionRequest
+from tests.conftest import build_world
 from tests.helpers import HOSTILE_TEXT, page_text
+from tests.sharing import shared_objects
 
 from .factories import (
     approved_position,
@@ -21,6 +23,19 @@ from .factories import (
     submitted_request,
 )
 from .helpers import snapshot
+
+
+@pytest.fixture(autouse=True)
+def _data(request, shared_db, settings) -> dict:
+    """The personas, built once for the consecutive tests of a test class (tests/sharing.py):
+    every test runs in a savepoint inside them and gets its own copy."""
+    return shared_objects(request, shared_db, settings, {"world": ((), lambda d: build_world())})
+
+
+@pytest.fixture
+def world(_data, db):
+    return _data["world"]
+
 
 UNKNOWN_IDS = ["999999", "abc", "-1", "1.5", "99999999999999999999", "", "<b>"]
 
