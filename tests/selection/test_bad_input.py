@@ -134,7 +134,9 @@ class TestDocumentUpload:
         "name",
         ["../../../etc/passwd.pdf", "x" * 500 + ".pdf", "cv\x00.pdf", "   ", "C:\\cv.pdf", "cv"],
     )
-    def test_it_stores_a_pdf_with_any_name_under_a_safe_name(self, world, position, client_for, name):
+    def test_it_stores_a_pdf_with_any_name_under_a_safe_name(
+        self, world, position, client_for, name
+    ):
         application = services.start_application(actor=world.applicant, position=position)
         response = client_for(world.applicant).post(
             f"/applications/{application.pk}/documents/cv/upload/",
@@ -159,7 +161,9 @@ class TestDocumentUpload:
 
 class TestApplicantActions:
     @pytest.mark.parametrize("value", HOSTILE_TEXT)
-    def test_it_takes_a_withdrawal_reason_whole_or_not_at_all(self, world, position, client_for, value):
+    def test_it_takes_a_withdrawal_reason_whole_or_not_at_all(
+        self, world, position, client_for, value
+    ):
         application = draft_application(position, world.applicant)
         before = snapshot()
         response = client_for(world.applicant).post(
@@ -458,7 +462,9 @@ class TestDecisionForms:
 class TestApi:
     @pytest.mark.parametrize("field", TEXT_FIELDS)
     @pytest.mark.parametrize("value", [*HOSTILE_TEXT, None, 42, ["x"], {"a": 1}])
-    def test_it_takes_application_text_whole_or_answers_422(self, world, position, client_for, field, value):
+    def test_it_takes_application_text_whole_or_answers_422(
+        self, world, position, client_for, field, value
+    ):
         application = services.start_application(actor=world.applicant, position=position)
         before = snapshot()
         response = api(
@@ -704,7 +710,9 @@ class TestDoubleSubmits:
         )
         assert AuditEvent.objects.filter(action="offer.accepted").count() == 1
 
-    def test_it_counts_applying_and_submitting_twice_once(self, world, position, own_client, emails):
+    def test_it_counts_applying_and_submitting_twice_once(
+        self, world, position, own_client, emails
+    ):
         client = own_client(world.applicant)
         client.post(f"/positions/{position.pk}/apply/")
         client.post(f"/positions/{position.pk}/apply/")
