@@ -143,3 +143,14 @@ def shared_objects(request, shared_db, settings, makers: dict[str, tuple]) -> di
         return data
 
     return shared(request, shared_db, settings, kind, build)
+
+
+def handed_out(key: str):
+    """A fixture named `key` that hands out that object of the module's shared data (its
+    autouse `_data` fixture, built by `shared_objects`)."""
+
+    @pytest.fixture(name=key)
+    def _fixture(_data, db):
+        return _data[key]
+
+    return _fixture

@@ -22,7 +22,7 @@ from qme.training.models import (
 )
 from tests.conftest import build_world
 from tests.helpers import HOSTILE_TEXT
-from tests.sharing import shared_objects
+from tests.sharing import handed_out, shared_objects
 
 from .factories import (
     approved_plan,
@@ -80,29 +80,11 @@ def _data(request, shared_db, settings) -> dict:
     return shared_objects(request, shared_db, settings, MAKERS)
 
 
-@pytest.fixture
-def world(_data, db):
-    return _data["world"]
-
-
-@pytest.fixture
-def catalogue(_data, db):
-    return _data["catalogue"]
-
-
-@pytest.fixture
-def rules(_data, db):
-    return _data["rules"]
-
-
-@pytest.fixture
-def traineeship(_data, db):
-    return _data["traineeship"]
-
-
-@pytest.fixture
-def draft(_data, db):
-    return _data["draft"]
+world = handed_out("world")
+catalogue = handed_out("catalogue")
+rules = handed_out("rules")
+traineeship = handed_out("traineeship")
+draft = handed_out("draft")
 
 
 def _item_form(traineeship, **overrides) -> dict:
