@@ -41,7 +41,7 @@ def main() -> int:
         return 2
     command, extra = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("demo", [])
     uv = find_uv()
-    subprocess.run([uv, "sync", "--frozen", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run([uv, "sync", "--frozen", "--quiet", "--compile-bytecode"], cwd=ROOT, check=True)
     if command == "demo":
         run = [uv, "run", "--frozen", "qme", "demo", *extra]
     elif command == "test":

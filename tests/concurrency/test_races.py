@@ -23,14 +23,25 @@ from qme.training import services as training
 from qme.training.models import ItemRecord, Traineeship
 from tests.assessment.helpers import assess, score
 from tests.diplomas.builders import complete_record, proposed, second_board_member
-from tests.selection.conftest import proc
-from tests.selection.factories import approved_decision, fresh, proposed_decision
+from tests.selection.factories import (
+    Procedure,
+    approved_decision,
+    fresh,
+    procedure_for,
+    proposed_decision,
+)
 from tests.training.conftest import catalogue, rules
 from tests.training.factories import approved_plan, recorded, traineeship_of
 
-__all__ = ["catalogue", "proc", "rules"]
+__all__ = ["catalogue", "rules"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def proc(world) -> Procedure:
+    """A published position of hospital A with its committee of four and three candidates."""
+    return procedure_for(world)
 
 
 @pytest.fixture(autouse=True)
