@@ -4,14 +4,22 @@ read again as soon as feedback, a plan, a record, a review or a traineeship chan
 
 from __future__ import annotations
 
+import re
+
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from qme.core.home import READS, home_sections
+from qme.feedback.models import ProgrammeSettings
 from qme.organisations.models import Role, RoleKind
 from tests.diplomas.builders import record_for, sign_off_all, signed_review, sufficient_assessment
 from tests.factories import UserFactory
 from tests.feedback.helpers import give
-from tests.training.factories import traineeship_of
+from tests.reviews.helpers import first_progress, record
+from tests.training.factories import approved_plan, traineeship_of
+
+from .test_fixed_queries import PERSONAS, _grow
 
 
 def _scans(client) -> list[str]:
@@ -82,3 +90,56 @@ def test_the_trainee_s_open_requirements_follow_each_sign_off(world, catalogue, 
     assert unmet() > 0  # the same, kept
     sign_off_all(record_)
     assert unmet() == 0
+
+
+# --- The whole home page is kept, and every table it reads invalidates it ---
+
+_TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
+
+
+def _tables_read(person) -> set[str]:
+    with CaptureQueriesContext(connection) as queries:
+        home_sections(person)
+    return {table for q in queries.captured_queries for table in _TABLE.findall(q["sql"])}
+
+
+def test_the_kept_home_page_names_every_table_its_sections_read(world, catalogue, rules):
+    """Every table any role's home page reads is watched: a write to it shows at once."""
+    tim = traineeship_of(world)
+    approved_plan(tim, catalogue)
+    record(first_progress(tim), world.university_supervisor)
+    _grow(world, catalogue, 1)
+    read = set().union(*(_tables_read(getattr(world, persona)) for persona in PERSONAS))
+    watched = {model._meta.db_table for model in READS}
+    assert read, "the home pages read something"
+    assert read - watched == set(), "read by a home page but not in core.home.READS"
+
+
+def test_the_page_is_kept_until_something_it_shows_changes(world, rules, own_client):
+    ProgrammeSettings.current()  # made on first use, which is a change
+    traineeship = traineeship_of(world)
+    client = own_client(world.supervisor_a)
+    cache.clear()
+    with CaptureQueriesContext(connection) as first:
+        page = client.get("/")
+    computed = len(first)  # read now: the next request outside a capture resets the log
+    assert "Tim Trainee" in page.content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get("/")
+    assert len(again) < computed / 2, "nothing changed: the sections come from the cache"
+
+    # A write that skips the model signals still counts.
+    type(traineeship.trainee).objects.filter(pk=traineeship.trainee_id).update(
+        full_name="Tim Renamed"
+    )
+    page = client.get("/").content.decode()
+    assert "Tim Renamed" in page
+    assert "Tim Trainee" not in page
+
+
+def test_each_person_has_their_own_kept_page(world, rules, own_client):
+    traineeship_of(world)
+    own_hospital = own_client(world.coordinator_a).get("/").content.decode()
+    other_hospital = own_client(world.coordinator_b).get("/").content.decode()
+    assert "Tim Trainee" in own_hospital
+    assert "Tim Trainee" not in other_hospital

@@ -156,3 +156,46 @@ def test_it_lists_a_long_cohort_a_page_at_a_time(world):
     assert len(table(office, "cohort-progress", "trainees", "?cohort=2025")["rows"]) == 60
     download = office.get("/reports/cohort-progress/trainees.csv?cohort=2025&page=2")
     assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 61
+
+
+def _counter():
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    return compute
+
+
+def test_every_kind_of_write_counts_as_a_change(world, followed):
+    """Writes that skip the model signals (update, bulk_create, delete of a queryset) reach the
+    database as statements all the same: each makes what was kept out of date."""
+    from qme.feedback.models import Feedback
+    from qme.reports.cache import remember
+    from qme.training.models import Traineeship
+
+    compute = _counter()
+    reads = [Traineeship, Feedback]
+    assert remember("test", reads, None, compute) == 1
+    assert remember("test", reads, None, compute) == 1, "nothing changed: kept"
+    Traineeship.objects.filter(pk=followed.pk).update(status_reason="moved")
+    assert remember("test", reads, None, compute) == 2
+    assert remember("test", reads, None, compute) == 2
+    Feedback.objects.filter(traineeship=followed).delete()
+    Traineeship.objects.bulk_update([followed], ["status_reason"])
+    assert remember("test", reads, None, compute) == 3
+
+
+def test_a_sign_in_alone_changes_nothing_kept_but_a_new_name_does(world):
+    from django.utils import timezone
+
+    from qme.accounts.models import User
+    from qme.reports.cache import remember
+
+    compute = _counter()
+    assert remember("test", [User], None, compute) == 1
+    User.objects.filter(pk=world.trainee_a.pk).update(last_login=timezone.now())
+    assert remember("test", [User], None, compute) == 1
+    User.objects.filter(pk=world.trainee_a.pk).update(full_name="Tim Renamed")
+    assert remember("test", [User], None, compute) == 2

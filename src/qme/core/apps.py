@@ -12,6 +12,8 @@ class CoreConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .context_processors import READS
+        from .home import READS as HOME_READS
 
-        # A change to what the navigation reads makes the kept navigation out of date.
+        # A change to what the navigation or a home page reads makes what is kept out of date.
         watch(READS)
+        watch(HOME_READS)

@@ -1,21 +1,81 @@
 """Each person's home page: one section per role they hold, contributed by the domain apps. Each
 section lists what needs the person's action, each item linked to the page where it is done, in
 a fixed number of queries whatever the size of the data. The definitions (what stalls, who is at
-risk, who is ready to graduate) are in the docstrings of the apps' home modules."""
+risk, who is ready to graduate) are in the docstrings of the apps' home modules.
+
+Working the sections out takes 10 to 20 queries, some of which read many rows, on every visit
+of the page people open most. So they are kept in the shared cache per person, language and
+day (the versioned cache of `qme.reports.cache`) until a row of any model they read is written:
+whoever changes something, the next visit of every home page shows it. `READS` names those
+models; a test checks that it holds every table the sections read."""
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
+
 from qme.accounts.models import User
+from qme.audit.models import AuditEvent
 from qme.feedback import home as feedback_home
+from qme.feedback import models as feedback
 from qme.graduation import home as graduation_home
+from qme.graduation.models import BoardVote, GraduationCase
 from qme.notifications import home as notifications_home
+from qme.notifications.models import EmailDelivery
 from qme.organisations import home as organisations_home
 from qme.organisations import roles
 from qme.organisations.home import HomeSection
-from qme.organisations.models import RoleKind
+from qme.organisations.models import Department, Organisation, Role, RoleKind
 from qme.positions import home as positions_home
+from qme.positions.models import Position, PositionRequest
+from qme.reports import cache as versioned
 from qme.selection import home as selection_home
+from qme.selection import models as selection
 from qme.training import home as training_home
+from qme.training import models as training
+
+#: Every model whose rows a home page's sections show or count.
+READS = (
+    User,
+    ContentType,
+    AuditEvent,
+    Organisation,
+    Department,
+    Role,
+    PositionRequest,
+    Position,
+    selection.Stage,
+    selection.CommitteeMember,
+    selection.Application,
+    selection.ScoreSheet,
+    selection.ConflictOfInterest,
+    selection.Decision,
+    selection.Offer,
+    training.Curriculum,
+    training.Curriculum.mandatory.through,
+    training.Traineeship,
+    training.TrainingPlan,
+    training.PlanItem,
+    training.ItemRecord,
+    training.Leave,
+    training.Extension,
+    training.DesignProject,
+    training.Milestone,
+    feedback.ProgrammeSettings,
+    feedback.Feedback,
+    feedback.Round,
+    feedback.Request,
+    feedback.Review,
+    feedback.Assessment,
+    feedback.Assessor,
+    GraduationCase,
+    BoardVote,
+    EmailDelivery,
+)
+
+
+def kept_home_sections(user: User) -> list[HomeSection]:
+    """The person's home sections, from the cache while nothing they read has changed."""
+    return versioned.remember("home", READS, user.pk, lambda: home_sections(user))
 
 
 def home_sections(user: User) -> list[HomeSection]:

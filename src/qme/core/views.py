@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qme.core.errors import NotAllowed
-from qme.core.home import home_sections
+from qme.core.home import kept_home_sections
 from qme.organisations import roles
 
 
@@ -24,7 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"sections": home_sections(request.user), "held_roles": roles.current_roles(request.user)},
+        {
+            "sections": kept_home_sections(request.user),
+            "held_roles": roles.current_roles(request.user),
+        },
     )
 
 

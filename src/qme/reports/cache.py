@@ -7,29 +7,29 @@ coordinator is only ever answered with figures computed for their own hospitals.
 
 Every report names the models it reads (`views.Report.reads`). Each of these models has a version
 number in the cache, and the key of a report's figures holds the versions of the models it
-reads: saving or deleting a row of one of them (any `save()` or `delete()`, cascades and the admin
-included) bumps its version, so figures computed before the change are never shown again. The
-version is bumped at once and once more when the transaction commits, so figures computed in
-between, from data not yet committed, are not kept either.
+reads: any statement that writes a row of one of them (an INSERT, UPDATE or DELETE, whether it
+comes from `save()`, `delete()`, `QuerySet.update()`, `bulk_create()`, a cascade or the admin)
+bumps its version, so figures computed before the change are never shown again. The writes are
+seen where they reach the database (a wrapper of every connection, `_watch_writes`), so no way of
+writing is missed. The version is bumped at once and once more when the transaction commits, so
+figures computed in between, from data not yet committed, are not kept either.
 
-Writes that skip the model signals (`QuerySet.update()`, `bulk_create()`) do not bump a version.
-The services use them on these models only for what no report counts (a position's or an
-offer's state, the items of a draft plan, the next due date). Whatever writes report data in
-bulk (as the national seed does) should call `forget_all()`, or its changes show only after
-`MAX_AGE`. That bound also holds for the figures that move with the clock alone (feedback "in
-the last 90 days"); the page says when its figures were computed.
+What moves with the clock alone (feedback "in the last 90 days") is bounded by `MAX_AGE`; the
+page says when its figures were computed. Whatever writes in bulk without the ORM's statements
+(none does today) should call `forget_all()`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import connections, models, transaction
+from django.db.backends.signals import connection_created
 from django.utils import timezone, translation
 
 #: Figures are recomputed at least this often (seconds), whatever the changes.
@@ -114,21 +114,58 @@ def remember(
     return value
 
 
-def _on_change(sender: type[models.Model], **kwargs: Any) -> None:
-    fields = kwargs.get("update_fields")
-    # Signing in saves a person's last_login: only their name shows in a report.
-    if (
-        sender._meta.label_lower == "accounts.user"
-        and fields is not None
-        and "full_name" not in fields
-    ):
-        return
-    changed(sender, kwargs.get("using"))
+#: The tables watched, and the model each belongs to.
+_TABLES: dict[str, type[models.Model]] = {}
+
+#: Columns whose change alone leaves everything kept up to date: signing in saves the person's
+#: last sign-in, which no figure, list or navigation shows.
+IGNORED_COLUMNS: dict[str, frozenset[str]] = {"accounts_user": frozenset({"last_login"})}
+
+_WRITE = re.compile(r'\s*(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_SET_COLUMN = re.compile(r'"(\w+)"\s*=')
+
+
+def written_model(sql: object) -> type[models.Model] | None:
+    """The watched model whose rows the statement writes, if any."""
+    if not isinstance(sql, str):
+        return None
+    match = _WRITE.match(sql)
+    if match is None:
+        return None
+    verb, table = match.group(1).upper(), match.group(2)
+    model = _TABLES.get(table)
+    if model is None:
+        return None
+    ignored = IGNORED_COLUMNS.get(table)
+    if ignored and verb == "UPDATE":
+        assignments = re.split(r"\sWHERE\s", sql[match.end() :], maxsplit=1, flags=re.I)[0]
+        if set(_SET_COLUMN.findall(assignments)) <= ignored:
+            return None
+    return model
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    model = written_model(sql)
+    if model is not None:
+        changed(model, context["connection"].alias)
+    return result
+
+
+def _install(connection: Any) -> None:
+    # First in the list: Django's own `execute_wrapper()` blocks push and pop at the end.
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _watch_writes)
+
+
+def _on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
+    _install(connection)
 
 
 def watch(models_: Iterable[type[models.Model]]) -> None:
-    """Bump the version of each of these models whenever one of its rows is saved or deleted."""
+    """Bump the version of each of these models whenever a statement writes one of its rows."""
     for model in set(models_):
-        uid = f"qme.reports.cache:{model._meta.label_lower}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=uid + ":save")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
+        _TABLES[model._meta.db_table] = model
+    connection_created.connect(_on_connection_created, dispatch_uid="qme.reports.cache:writes")
+    for connection in connections.all(initialized_only=True):
+        _install(connection)
