@@ -12,6 +12,7 @@ models; a test checks that it holds every table the sections read."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.template.loader import render_to_string
 
 from qme.accounts.models import User
 from qme.audit.models import AuditEvent
@@ -74,8 +75,17 @@ READS = (
 
 
 def kept_home_sections(user: User) -> list[HomeSection]:
-    """The person's home sections, from the cache while nothing they read has changed."""
-    return versioned.remember("home", READS, user.pk, lambda: home_sections(user))
+    """The person's home sections, rendered, from the cache while nothing they read has
+    changed. A section's template sees only its `data` (no request, no form), so its HTML is
+    the same for every visit of the same person in the same language."""
+
+    def compute() -> list[HomeSection]:
+        sections = home_sections(user)
+        for section in sections:
+            section.html = render_to_string(section.template, {"data": section.context})
+        return sections
+
+    return versioned.remember("home", READS, user.pk, compute)
 
 
 def home_sections(user: User) -> list[HomeSection]:
