@@ -256,7 +256,7 @@ TASKS = {
 if envstr("QME_REDIS_URL", ""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "qme.core.cache.RedisCache",
             "LOCATION": envstr("QME_REDIS_URL", ""),
         }
     }

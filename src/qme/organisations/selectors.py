@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from qme.accounts.models import User
 
@@ -31,10 +32,25 @@ def organisation_list(
         qs = qs.filter(region=region)
     if active in ("yes", "no"):
         qs = qs.filter(is_active=active == "yes")
+    # Counted per organisation shown (a subquery on the organisation's index), not by joining
+    # every department and role of every organisation and grouping them: a page of 50 reads 50
+    # organisations' roles, and counting the pages reads no role at all.
     return qs.annotate(
-        department_count=Count("departments", distinct=True),
-        people_count=Count("roles__user", distinct=True),
+        department_count=_count_of(Department.objects.all(), "pk"),
+        people_count=_count_of(Role.objects.all(), "user", distinct=True),
     ).order_by("name")
+
+
+def _count_of(rows: QuerySet, field: str, *, distinct: bool = False) -> Coalesce:
+    """How many of `rows` (by `field`) belong to the organisation of the outer query."""
+    counted = (
+        rows.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count(field, distinct=distinct))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def people_visible_to(user: User) -> QuerySet[User]:
