@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from qme.accounts.models import User
 from qme.audit.models import AuditEvent
 from qme.organisations.models import Role, RoleKind
+from qme.reports import cache as versioned
 from tests.factories import PASSWORD, DepartmentFactory, RoleFactory, UserFactory
 from tests.helpers import HOSTILE_TEXT, page_text, row_counts
 
@@ -22,6 +23,11 @@ NEW_PERSON = {
     "phone": "+31 6 1234 5678",
     "language": "nl",
 }
+
+
+def after_commit(callbacks) -> list:
+    """What waits for the commit, besides the cache's own bookkeeping (reports.cache)."""
+    return [c for c in callbacks if not isinstance(c, versioned._BumpOnCommit)]
 
 
 def _field_error(response, field: str) -> str:
@@ -156,7 +162,7 @@ class TestAddingAPerson:
         assert response["Location"] == f"/people/{person.pk}/"
         assert (person.full_name, person.language) == ("Noor Nieuwkomer", "nl")
         assert not person.has_usable_password()
-        assert len(callbacks) == 1
+        assert len(after_commit(callbacks)) == 1
         assert languages == ["nl", "nl"]
         [message] = mail.outbox
         assert message.to == ["noor.nieuwkomer@example.org"]
@@ -170,7 +176,7 @@ class TestAddingAPerson:
     ):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             client_for(world.office).post("/people/new/", NEW_PERSON)
-        assert len(callbacks) == 1
+        assert len(after_commit(callbacks)) == 1
         assert mail.outbox == []
 
     def test_it_lets_the_invited_person_choose_a_password_and_sign_in(

@@ -4,6 +4,7 @@ or procedures they show: the count with a few is the count with thirty, and stay
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -52,12 +53,14 @@ def bulk_candidates(proc, n: int, *, scored: bool = True) -> list[Application]:
 
 
 def count(client, path: str, *, json: bool = False) -> int:
-    """The queries of a request, after one request to warm the caches of the process."""
+    """The queries of a request, after one request to warm the caches of the process, with
+    nothing kept in the shared cache: the whole cost of working the page out."""
 
     def get():
         return api(client, "get", path) if json else client.get(path)
 
     get()
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = get()
     assert response.status_code == 200, path
