@@ -54,16 +54,12 @@ from .models import (
 
 
 def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
+    # The supervisors and the doctor come in queries of their own: joined with the rest, the
+    # eight tables took PostgreSQL 10 ms to plan, for a lookup by primary key.
     traineeship = get_object_or_404(
         Traineeship.objects.select_related(
-            "trainee",
-            "hospital",
-            "university",
-            "university_supervisor",
-            "hospital_supervisor",
-            "medical_doctor",
-            "curriculum",
-        ),
+            "trainee", "hospital", "university", "curriculum"
+        ).prefetch_related("university_supervisor", "hospital_supervisor", "medical_doctor"),
         pk=pk,
     )
     require_visible(request.user, "training.view_traineeship", traineeship)
