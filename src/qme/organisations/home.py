@@ -35,8 +35,6 @@ class HomeSection:
     title: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
-    #: The section rendered (its template with `data`), once the page keeps it (core.home).
-    html: str = ""
 
 
 #: How many items of one list a home page shows; the count says how many there are in all.
