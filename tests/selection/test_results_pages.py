@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from qme.selection.models import Application, ApplicationStatus, Score, ScoreSheet
@@ -159,3 +161,19 @@ def test_it_keeps_the_scores_blind_on_every_page(stage_of_many, own_client):
         html, rows = _page(client, proc, f"?page={number}")
         assert "Justified" not in html
         assert all(rank is None and total == "" for _pk, rank, total in rows)
+
+
+def test_the_kept_ranking_takes_in_a_new_score_at_once(stage_of_many):
+    """The ranking is kept between pages (reading every candidate again on each page is most
+    of the page's cost), and a sheet submitted in between shows on the next page at once."""
+    proc, _scored, office = stage_of_many
+    _page(office, proc)
+    with CaptureQueriesContext(connection) as kept:
+        _page(office, proc, "?page=3")
+    unscored = proc.candidates[0]
+    for member in proc.position.committee.all():
+        score(proc.stage(), unscored, member.user, 5)
+    with CaptureQueriesContext(connection) as ranked_again:
+        _html, rows = _page(office, proc)
+    assert len(ranked_again) > len(kept)
+    assert rows[0][:2] == (unscored.pk, 1), "scored 5 by everyone: first"

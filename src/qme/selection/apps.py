@@ -10,7 +10,12 @@ class SelectionConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from qme.reports.cache import watch
+
+        from . import models, selectors
+
+        # A change to what a stage's ranking reads ranks it again (selectors.kept_stage_ranking).
+        watch(selectors.RANKING_READS)
 
         auditlog.register(
             models.Application, exclude_fields=["cv", "motivation", "diploma", "dutch_evidence"]

@@ -25,7 +25,9 @@ from django.db.models.functions import Coalesce
 
 from qme.accounts.models import User
 from qme.organisations import roles
+from qme.organisations.models import Organisation, Role
 from qme.positions.models import Position, PositionStatus
+from qme.reports import cache as versioned
 
 from .models import (
     Application,
@@ -252,6 +254,35 @@ def with_scores(stage: Stage, results: Iterable[CandidateResult]) -> None:
                 item.average = round(_mean(value_sum, number), 2)
                 item.disagreement = item.spread >= stage.disagreement_threshold
             result.criteria.append(item)
+
+
+#: What a stage's ranking is worked out from: a change to any of these ranks it again.
+RANKING_READS = (
+    Stage,
+    Criterion,
+    Position,
+    CommitteeMember,
+    Application,
+    ScoreSheet,
+    Score,
+    ConflictOfInterest,
+    User,
+    Role,
+    Organisation,
+)
+
+
+def kept_stage_ranking(stage: Stage, viewer: User) -> list[CandidateResult]:
+    """``stage_ranking``, kept in the versioned cache (reports.cache) per stage and viewer (what
+    a viewer may see depends on their seat and their own sheets) until a score, a sheet, a
+    candidate, a conflict or a seat changes. Ranking a stage of a hundred candidates reads every
+    candidate with their counts, on every page of the results."""
+    return versioned.remember(
+        "selection:ranking",
+        RANKING_READS,
+        (stage.pk, viewer.pk),
+        lambda: stage_ranking(stage, viewer),
+    )
 
 
 def stage_results(stage: Stage, viewer: User) -> list[CandidateResult]:

@@ -359,7 +359,7 @@ def results(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     (``?candidate=<application>`` opens the page that holds that candidate)."""
     position = _position(request, pk)
     stage = get_object_or_404(Stage, pk=stage_pk, position=position)
-    ranking = selectors.stage_ranking(stage, request.user)
+    ranking = selectors.kept_stage_ranking(stage, request.user)
     number = request.GET.get("page")
     wanted = request.GET.get("candidate", "")
     if number is None and wanted:
