@@ -314,7 +314,7 @@ def build(out: Path) -> None:
                     "POST", page.path, body, content_type="application/x-www-form-urlencoded"
                 )
         if body is not None:
-            queries_first = len(queries)
+            queries_first = len(queries)  # a submission does its work on every request
         problem = _check(page, response)
         if problem:
             raise SystemExit(f"bench: {problem}")

@@ -26,7 +26,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -116,18 +115,6 @@ class ReportData:
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
-
-
-def _count(queryset: QuerySet, link: str) -> Coalesce:
-    """How many rows of `queryset` point (through `link`) at the outer row."""
-    rows = (
-        queryset.filter(**{link: OuterRef("pk")})
-        .order_by()
-        .values(link)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def _one(value: float | None) -> float | None:
