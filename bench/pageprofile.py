@@ -49,15 +49,19 @@ def main() -> int:
     for page in prepare.pages():
         if args.names and not any(n.lower() in page.name.lower() for n in args.names):
             continue
-        if page.method != "GET":
-            continue
         client = Client(HTTP_HOST="127.0.0.1")
         for key, value in prepare._session(page.user, sessions).items():
             client.cookies[key] = value
-        client.get(page.path)
+
+        def send(client=client, page=page):
+            if page.method == "POST":  # a form as a browser sends it (submitting feedback)
+                return client.post(page.path, page.data)
+            return client.get(page.path)
+
+        send()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            response = client.get(page.path)
+            response = send()
             total = time.perf_counter() - started
         problem = prepare._check(page, response)
         in_db = sum(float(q["time"]) for q in queries.captured_queries)
@@ -70,11 +74,11 @@ def main() -> int:
             sql = query["sql"] if args.sql else query["sql"][:150]
             print(f"    {float(query['time']) * 1000:8.1f} ms  {sql}")
         if args.python:
-            _python_profile(client, page.path, args.python)
+            _python_profile(send, args.python)
     return 0
 
 
-def _python_profile(client, path: str, limit: int) -> None:
+def _python_profile(send, limit: int) -> None:
     """Where a request's Python time goes: the functions with the most time of their own, and
     the most time including what they call, over five requests."""
     import cProfile
@@ -84,7 +88,7 @@ def _python_profile(client, path: str, limit: int) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(5):
-        client.get(path)
+        send()
     profiler.disable()
     for order in ("tottime", "cumulative"):
         out = io.StringIO()

@@ -3,6 +3,7 @@ supervisor, a university supervisor, a board member, a trainee and an applicant.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -31,6 +32,37 @@ def _test_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+
+
+_TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
+
+
+@pytest.fixture(autouse=True)
+def _kept_pages_name_what_they_read(monkeypatch):
+    """Every page kept by `qme.core.kept` is checked, in every test that renders it, to read no
+    table but those of the models it names: a table it does not name could change without the
+    kept page being rendered again."""
+    from django.db import connection
+
+    from qme.core import kept
+
+    original = kept.KeptPage.keep
+
+    def keep(self, request, parts, compute):
+        statements: list[str] = []
+
+        def seen(execute, sql, params, many, context):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(seen):
+            result = original(self, request, parts, compute)
+        read = {table for sql in statements for table in _TABLE.findall(sql)}
+        named = {model._meta.db_table for model in self.reads}
+        assert read <= named, f"kept page {self.name!r} reads {sorted(read - named)} unnamed"
+        return result
+
+    monkeypatch.setattr(kept.KeptPage, "keep", keep)
 
 
 @dataclass

@@ -252,7 +252,7 @@ TASKS = {
     }
 }
 
-# --- Cache (rate limits): local memory on a laptop, Redis when several processes serve -----------
+# --- Cache: files on one machine, Redis when several machines or many processes serve -----------
 if envstr("QME_REDIS_URL", ""):
     CACHES = {
         "default": {
@@ -264,7 +264,15 @@ if envstr("QME_REDIS_URL", ""):
     # request costs no session query, and a restart of Redis signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files in the data folder: the web server, the worker and the scheduler of one machine
+    # (`qme demo`) share what is kept, so a change made by one is seen by the others at once.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # Addresses the rate limits of the public pages never apply to (e.g. a monitoring probe or the
 # benchmark's load driver on 127.0.0.1). Empty by default: everyone is limited.

@@ -10,6 +10,8 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from qme.graduation import documents, issuing
 from qme.graduation.models import Diploma
@@ -102,6 +104,25 @@ class TestByNumber:
             "QME Programme Office",
         ):
             assert expected in text, expected
+
+    def test_the_qr_link_is_kept_until_the_diploma_is_revoked(self, diploma, client, world):
+        """Checking the signature is most of the page's cost: it is done once, and again as
+        soon as the diploma, the keys or the status list change (qme.core.kept)."""
+        url = f"/v/{diploma.number}/"
+        client.get(url)
+        with CaptureQueriesContext(connection) as kept:
+            assert "verdict-valid" in _text(client.get(url))
+        assert len(kept) == 0, [q["sql"] for q in kept.captured_queries]
+        issuing.revoke(actor=fresh(world.office), diploma=diploma, reason="Fraud.")
+        text = _text(client.get(url))
+        assert "verdict-revoked" in text
+        assert "Revoked on" in text
+
+    def test_the_kept_page_speaks_the_reader_s_language(self, diploma, client):
+        url = f"/v/{diploma.number}/"
+        assert "Valid" in _text(client.get(url))
+        client.cookies["qme_language"] = "nl"
+        assert "Geldig" in _text(client.get(url))
 
     @pytest.mark.parametrize("how", ["get", "post", "lower case", "spaces"])
     def test_the_verify_page_finds_a_diploma_by_its_number(self, diploma, client, how):

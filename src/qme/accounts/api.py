@@ -1,5 +1,6 @@
 """API for people, their roles, and one's own API tokens."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from qme.api.kept import kept_list
 from qme.api.schemas import (
     ErrorOut,
     InputSchema,
@@ -21,15 +23,19 @@ from qme.api.schemas import (
     TokenIn,
     TokenOut,
 )
+from qme.core.kept import KeptPage
 from qme.core.permissions import require, require_visible
 from qme.organisations import selectors
 from qme.organisations import services as organisation_services
-from qme.organisations.models import Department, Organisation, RoleKind
+from qme.organisations.models import Department, Organisation, Role, RoleKind
 
 from . import services
 from .models import ApiToken, User
 
 router = Router(tags=["people"])
+
+#: The lists kept until what they list changes (qme.api.kept).
+PEOPLE = KeptPage("api-people", (User, Role, Organisation, Department, ContentType))
 
 
 class PeopleFilters(InputSchema):
@@ -58,6 +64,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/people", response={200: list[PersonOut], 403: ErrorOut})
+@kept_list(PEOPLE, PersonOut)
 @paginate
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     return selectors.people_list(

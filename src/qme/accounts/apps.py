@@ -11,7 +11,12 @@ class AccountsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.contrib.auth.signals import user_logged_in
 
-        from . import models, services
+        from qme.reports.cache import watch
+
+        from . import api, models, services
+
+        # A change to what a kept list reads lists it again (qme.api.kept).
+        watch(api.PEOPLE.reads)
 
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         # Django's sign-in hook: a new session starts its inactivity and maximum-time clocks.

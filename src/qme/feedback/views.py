@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -16,9 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qme.core import ratelimit
+from qme.accounts.models import User
+from qme.core import kept, ratelimit
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require, require_visible
+from qme.organisations.models import Organisation, Role
 from qme.training.models import Traineeship
 
 from . import services
@@ -31,7 +34,18 @@ from .forms import (
     RoundForm,
     SettingsForm,
 )
-from .models import Assessment, Competency, Feedback, ProgrammeSettings, Response, Review, Round
+from .models import (
+    Answer,
+    Assessment,
+    Competency,
+    Feedback,
+    Framework,
+    ProgrammeSettings,
+    Response,
+    Review,
+    Round,
+)
+from .models import Request as FeedbackRequest
 
 
 def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
@@ -44,6 +58,46 @@ def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
     require_visible(request.user, "training.view_traineeship", traineeship)
     return traineeship
 
+
+#: A trainee's feedback (its main part, per person, traineeship and page: `qme.core.kept`).
+FEEDBACK_LIST = kept.KeptPage(
+    "trainee-feedback",
+    (
+        User,
+        Role,  # what the person may do, and see
+        Organisation,
+        ContentType,
+        Traineeship,
+        Feedback,
+        Feedback.competencies.through,
+        Framework,
+        Competency,
+        Response,
+        ProgrammeSettings,
+        Round,
+    ),
+)
+
+#: A progress review (its main part, per person and review: `qme.core.kept`).
+REVIEW = kept.KeptPage(
+    "progress-review",
+    (
+        User,
+        Role,  # what the person may do, and see
+        Organisation,
+        ContentType,
+        Traineeship,
+        Review,
+        Feedback,
+        Feedback.competencies.through,
+        Framework,
+        Competency,
+        ProgrammeSettings,
+        Round,
+        FeedbackRequest,
+        Answer,
+    ),
+)
 
 #: Feedback entries per page of a trainee's feedback, latest first.
 FEEDBACK_PER_PAGE = 20
@@ -75,19 +129,17 @@ def _page_holding(traineeship: Traineeship, wanted: str | None) -> int | None:
 def feedback_list(request: HttpRequest, pk: int) -> HttpResponse:
     """A trainee's feedback, latest first, a page at a time (a trainee collects hundreds of
     entries over two years); `?feedback=<id>` opens the page that holds that entry."""
-    traineeship = _traineeship(request, pk)
-    items = traineeship.feedback.select_related("author").prefetch_related(
-        Prefetch("competencies", queryset=Competency.objects.order_by("area", "order")),
-        Prefetch("responses", queryset=Response.objects.select_related("author")),
-    )
-    number = _page_holding(traineeship, request.GET.get("feedback")) or request.GET.get("page")
-    page = Paginator(items, FEEDBACK_PER_PAGE).get_page(number)
-    return render(
-        request,
-        "feedback/list.html",
-        {
+
+    def build():
+        traineeship = _traineeship(request, pk)
+        items = traineeship.feedback.select_related("author").prefetch_related(
+            Prefetch("competencies", queryset=Competency.objects.order_by("area", "order")),
+            Prefetch("responses", queryset=Response.objects.select_related("author")),
+        )
+        number = _page_holding(traineeship, wanted) or page_number
+        context = {
             "traineeship": traineeship,
-            "page": page,
+            "page": Paginator(items, FEEDBACK_PER_PAGE).get_page(number),
             "cadence": services.cadence_of(traineeship),
             "settings": ProgrammeSettings.current(),
             "can_give": request.user.has_perm("feedback.give", traineeship),
@@ -95,8 +147,15 @@ def feedback_list(request: HttpRequest, pk: int) -> HttpResponse:
             "response_form": ResponseForm(),
             "rounds": traineeship.feedback_rounds.all(),
             "language": get_language(),
-        },
-    )
+        }
+        return (
+            "feedback/list_main.html",
+            context,
+            _("Feedback") + ": " + traineeship.trainee.full_name,
+        )
+
+    wanted, page_number = request.GET.get("feedback"), request.GET.get("page")
+    return kept.respond(request, FEEDBACK_LIST.main(request, (pk, wanted, page_number), build))
 
 
 @login_required
@@ -316,16 +375,66 @@ def reviews(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    if request.method != "POST":
+
+        def build():
+            traineeship = _traineeship(request, pk)
+            review = get_object_or_404(Review, pk=review_pk, traineeship=traineeship)
+            return _review_main(request, traineeship, review, _review_form(review, None))
+
+        return kept.respond(request, REVIEW.main(request, (pk, review_pk), build))
     traineeship = _traineeship(request, pk)
     review = get_object_or_404(Review, pk=review_pk, traineeship=traineeship)
     user = request.user
-    is_supervisor = user.pk in (
-        traineeship.university_supervisor_id,
-        traineeship.hospital_supervisor_id,
-        traineeship.medical_doctor_id,
+    record_form = _review_form(review, request.POST)
+    action = request.POST.get("action")
+    try:
+        if action == "self_assessment":
+            services.write_self_assessment(
+                actor=user, review=review, text=request.POST.get("self_assessment", "")[:10000]
+            )
+            messages.success(request, _("Your self-assessment has been saved."))
+        elif action == "record":
+            if not record_form.is_valid():
+                raise ValidationError(
+                    [
+                        f"{record_form.fields[name].label}: {' '.join(errors)}"
+                        for name, errors in record_form.errors.items()
+                        if name in record_form.fields
+                    ]
+                )
+            data = record_form.cleaned_data
+            services.record_review(
+                actor=user,
+                review=review,
+                held_on=data["held_on"],
+                outcome=data.get("outcome", ""),
+                continue_training={"go": True, "no_go": False}.get(data.get("decision", "")),
+                actions=data["actions"],
+            )
+            messages.success(request, _("The review has been recorded. Everyone signs it now."))
+        elif action == "sign":
+            services.sign_review(actor=user, review=review)
+            messages.success(request, _("You have signed the review."))
+        elif action == "confirm":
+            services.confirm_go_no_go(actor=user, review=review)
+            messages.success(request, _("The decision has been confirmed."))
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(str(m) for m in error.messages))
+    else:
+        return redirect("feedback:review", pk=pk, review_pk=review_pk)
+    # Refused: the page again with what was typed, rendered for this answer only.
+    review.refresh_from_db()
+    return kept.respond(
+        request, kept.render_main(*_review_main(request, traineeship, review, record_form))
     )
-    record_form = ReviewForm(
-        request.POST or None,
+
+
+def _review_form(review: Review, data) -> ReviewForm:
+    return ReviewForm(
+        data,
         kind=review.kind,
         initial={
             "held_on": review.held_on or timezone.localdate(),
@@ -333,60 +442,28 @@ def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
             "actions": review.actions,
         },
     )
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "self_assessment":
-                services.write_self_assessment(
-                    actor=user, review=review, text=request.POST.get("self_assessment", "")[:10000]
-                )
-                messages.success(request, _("Your self-assessment has been saved."))
-            elif action == "record":
-                if not record_form.is_valid():
-                    raise ValidationError(
-                        [
-                            f"{record_form.fields[name].label}: {' '.join(errors)}"
-                            for name, errors in record_form.errors.items()
-                            if name in record_form.fields
-                        ]
-                    )
-                data = record_form.cleaned_data
-                services.record_review(
-                    actor=user,
-                    review=review,
-                    held_on=data["held_on"],
-                    outcome=data.get("outcome", ""),
-                    continue_training={"go": True, "no_go": False}.get(data.get("decision", "")),
-                    actions=data["actions"],
-                )
-                messages.success(request, _("The review has been recorded. Everyone signs it now."))
-            elif action == "sign":
-                services.sign_review(actor=user, review=review)
-                messages.success(request, _("You have signed the review."))
-            elif action == "confirm":
-                services.confirm_go_no_go(actor=user, review=review)
-                messages.success(request, _("The decision has been confirmed."))
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        except ValidationError as error:
-            messages.error(request, " ".join(str(m) for m in error.messages))
-        else:
-            return redirect("feedback:review", pk=pk, review_pk=review_pk)
-    review.refresh_from_db()
-    return render(
-        request,
-        "feedback/review.html",
-        {
-            "traineeship": traineeship,
-            "review": review,
-            "prep": services.preparation(review),
-            "is_trainee": user.pk == traineeship.trainee_id,
-            "is_supervisor": is_supervisor,
-            "can_confirm": user.has_perm("feedback.configure") and review.kind == "go_no_go",
-            "record_form": record_form,
-            "language": get_language(),
-        },
-    )
+
+
+def _review_main(
+    request: HttpRequest, traineeship: Traineeship, review: Review, record_form: ReviewForm
+) -> tuple[str, dict, str]:
+    user = request.user
+    context = {
+        "traineeship": traineeship,
+        "review": review,
+        "prep": services.preparation(review),
+        "is_trainee": user.pk == traineeship.trainee_id,
+        "is_supervisor": user.pk
+        in (
+            traineeship.university_supervisor_id,
+            traineeship.hospital_supervisor_id,
+            traineeship.medical_doctor_id,
+        ),
+        "can_confirm": user.has_perm("feedback.configure") and review.kind == "go_no_go",
+        "record_form": record_form,
+        "language": get_language(),
+    }
+    return "feedback/review_main.html", context, review.get_kind_display()
 
 
 @login_required

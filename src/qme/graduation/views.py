@@ -11,17 +11,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qme.accounts.models import User
 from qme.audit.services import record_event
-from qme.core import ratelimit
+from qme.core import kept, ratelimit
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require, require_visible
 from qme.feedback.models import Review
+from qme.organisations.models import Organisation
 from qme.training import selectors as training_selectors
 from qme.training.models import Traineeship
 
 from . import documents, issuing, reasons, services
 from .credentials import CredentialError, credential_from_bytes
-from .models import CaseStatus, Diploma, GraduationCase
+from .models import CaseStatus, Diploma, GraduationCase, IssuerKey, StatusList
+
+#: A diploma's public verification page (its main part, per diploma and person:
+#: `qme.core.kept`): the diploma with its trainee, the issuer's keys and the status lists.
+VERIFICATION = kept.KeptPage(
+    "diploma-verification",
+    (Diploma, Traineeship, User, Organisation, IssuerKey, StatusList),
+)
 
 
 @login_required
@@ -164,18 +173,28 @@ def _result_for(diploma: Diploma) -> dict:
 
 
 def public_diploma(request: HttpRequest, number: str) -> HttpResponse:
-    """What the QR code opens: anyone, no sign-in."""
+    """What the QR code opens: anyone, no sign-in. Checking the signature takes most of the
+    time of the page, so the page is kept until the diploma, the keys or the status list
+    change (`qme.core.kept`)."""
     if not ratelimit.allow(request, "verify", limit=60, per_seconds=60):
-        return render(
-            request,
-            "graduation/verify.html",
-            {"error": _("Too many checks from your address. Wait a minute.")},
-            status=429,
-        )
-    diploma = _diploma(number)
-    return render(
-        request, "graduation/verify.html", {"diploma": diploma, "result": _result_for(diploma)}
-    )
+        return _too_many(request)
+
+    def build():
+        diploma = _diploma(number)
+        context = {"diploma": diploma, "result": _result_for(diploma)}
+        return "graduation/verify_main.html", context, _("Verify a QME diploma")
+
+    return kept.respond(request, VERIFICATION.main(request, number, build))
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    context = {"error": _("Too many checks from your address. Wait a minute.")}
+    return _verification(request, context, status=429)
+
+
+def _verification(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    main = kept.render_main("graduation/verify_main.html", context, _("Verify a QME diploma"))
+    return kept.respond(request, main, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,12 +203,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     context: dict = {}
     if request.method == "POST" or request.GET.get("number"):
         if not ratelimit.allow(request, "verify", limit=60, per_seconds=60):
-            return render(
-                request,
-                "graduation/verify.html",
-                {"error": _("Too many checks from your address. Wait a minute.")},
-                status=429,
-            )
+            return _too_many(request)
         number = (request.POST.get("number") or request.GET.get("number") or "").strip()
         upload = request.FILES.get("file")
         if upload is not None:
@@ -229,7 +243,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                 context["result"] = _result_for(found)
         else:
             context["error"] = _("Give a diploma number or choose a file.")
-    return render(request, "graduation/verify.html", context, status=200)
+    return _verification(request, context)
 
 
 def issuer(request: HttpRequest) -> HttpResponse:

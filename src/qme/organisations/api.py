@@ -1,10 +1,13 @@
 """API for organisations, departments and roles: the same services and rules as the pages."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from qme.accounts.models import User
+from qme.api.kept import kept_list
 from qme.api.schemas import (
     DepartmentIn,
     DepartmentOut,
@@ -17,12 +20,16 @@ from qme.api.schemas import (
     OrganisationPatch,
     RoleOut,
 )
+from qme.core.kept import KeptPage
 from qme.core.permissions import require_visible
 
 from . import selectors, services
 from .models import Department, Organisation, OrganisationKind, Region, Role
 
 router = Router(tags=["organisations"])
+
+#: The lists kept until what they list changes (qme.api.kept).
+ORGANISATIONS = KeptPage("api-organisations", (User, Role, Organisation, Department, ContentType))
 
 
 class OrganisationFilters(InputSchema):
@@ -38,6 +45,7 @@ def _organisation(request: HttpRequest, pk: int) -> Organisation:
 
 
 @router.get("/organisations", response=list[OrganisationOut])
+@kept_list(ORGANISATIONS, OrganisationOut)
 @paginate
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):
     return selectors.organisation_list(

@@ -4,6 +4,7 @@ pages. The list of open positions is public."""
 import datetime as dt
 from typing import Any, Literal, TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -14,14 +15,29 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from qme.accounts.models import User
+from qme.api.kept import kept_list
 from qme.api.schemas import ErrorOut, InputSchema
+from qme.core.kept import KeptPage
 from qme.core.permissions import require, require_visible
-from qme.organisations.models import Department, Organisation, Region
+from qme.organisations.models import Department, Organisation, Region, Role
 
 from . import selectors, services
-from .models import Position, PositionRequest, PositionStatus, RequestStatus
+from .models import Position, PositionRequest, PositionStatus, RequestComment, RequestStatus
 
 router = Router(tags=["positions"])
+
+#: The lists kept until what they list changes (qme.api.kept).
+REQUESTS = KeptPage(
+    "api-requests",
+    (User, Role, Organisation, Department, ContentType, PositionRequest, RequestComment),
+)
+POSITIONS = KeptPage(
+    "api-positions", (User, Role, Organisation, Department, ContentType, Position, PositionRequest)
+)
+OPEN_POSITIONS = KeptPage(
+    "api-open-positions",
+    (User, Role, Organisation, Department, ContentType, Position, PositionRequest),
+)
 
 
 class RequestOut(Schema):
@@ -265,6 +281,7 @@ def _position(request: HttpRequest, pk: int) -> Position:
 
 
 @router.get("/open-positions", response=list[PublicPositionOut], auth=None)
+@kept_list(OPEN_POSITIONS, PublicPositionOut)
 @paginate
 def open_positions(request: HttpRequest, filters: Query[PublicFilters]):
     """The positions open for applications. Public: no sign-in needed."""
@@ -274,6 +291,7 @@ def open_positions(request: HttpRequest, filters: Query[PublicFilters]):
 
 
 @router.get("/requests", response={200: list[RequestOut], 403: ErrorOut})
+@kept_list(REQUESTS, RequestOut)
 @paginate
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
     require(request.auth, "positions.list_requests")
@@ -407,6 +425,7 @@ def resolve_comment(request: HttpRequest, pk: int, comment_pk: int):
 
 
 @router.get("/positions", response={200: list[PositionOut], 403: ErrorOut})
+@kept_list(POSITIONS, PositionOut)
 @paginate
 def list_positions(request: HttpRequest, status: PositionStatus | None = None):
     require(request.auth, "positions.list_positions")

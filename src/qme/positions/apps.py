@@ -10,7 +10,13 @@ class PositionsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from qme.reports.cache import watch
+
+        from . import api, models
+
+        # A change to what a kept list reads lists it again (qme.api.kept).
+        for page in (api.REQUESTS, api.POSITIONS, api.OPEN_POSITIONS):
+            watch(page.reads)
 
         auditlog.register(models.PositionRequest)
         auditlog.register(models.Position)

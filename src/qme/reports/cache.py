@@ -72,13 +72,15 @@ def changed(model: type[models.Model], using: str | None = None) -> None:
     """The rows of `model` changed: figures computed from it are out of date, now and once the
     transaction commits."""
     key = _version_key(model)
-    _bump(key)
     connection = transaction.get_connection(using)
     if connection.in_atomic_block and any(
         getattr(callback, "key", None) == key
         for _sids, callback, _robust in connection.run_on_commit
     ):
-        return  # a transaction that writes many rows bumps once when it commits
+        # A transaction that writes many rows bumped at its first and bumps again when it
+        # commits: what was kept in between is out of date then.
+        return
+    _bump(key)
     transaction.on_commit(_BumpOnCommit(key), using=using)
 
 
@@ -150,6 +152,11 @@ def _watch_writes(execute, sql, params, many, context):
     if model is not None:
         changed(model, context["connection"].alias)
     return result
+
+
+def watches(models_: Iterable[type[models.Model]]) -> bool:
+    """Whether a write of each of these models is seen (`watch`)."""
+    return all(model._meta.db_table in _TABLES for model in models_)
 
 
 def _install(connection: Any) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,18 +23,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from qme.accounts.models import User
+from qme.core import kept
 from qme.core.pagination import querystring_without_page
 from qme.core.permissions import require
 from qme.feedback.models import Feedback, ProgrammeSettings, Review
 from qme.graduation.models import GraduationCase
-from qme.organisations.models import Organisation, Region
+from qme.organisations.models import Organisation, Region, Role
 from qme.positions.models import Position, PositionRequest
 from qme.selection.models import Application, Offer
 from qme.training.models import Curriculum, ItemRecord, PlanItem, Traineeship, TrainingPlan
 
 from . import charts, exports, queries
 from .cache import remember
-from .filters import ReportFilterForm, Scope, cohort_years, visible_hospitals
+from .filters import COHORT_SOURCES, ReportFilterForm, Scope, cohort_years, visible_hospitals
 from .queries import ReportData, Table
 
 #: Rows per page of a long table (a row per trainee).
@@ -248,6 +250,18 @@ REPORTS: dict[str, Report] = {
     )
 }
 
+#: Each report's page (its main part, per person, filters and page: `qme.core.kept`): the
+#: figures, and the filters' hospitals, universities and cohorts.
+REPORT_PAGES = {
+    slug: kept.KeptPage(
+        f"report:{slug}",
+        tuple(
+            dict.fromkeys((User, Role, Organisation, ContentType, *COHORT_SOURCES, *report.reads))
+        ),
+    )
+    for slug, report in REPORTS.items()
+}
+
 
 def report_for(slug: str) -> Report:
     try:
@@ -345,12 +359,11 @@ def _sections(request: HttpRequest, kind: Report, scope: Scope, data: ReportData
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     require(request.user, "reports.view")
     kind = report_for(slug)
-    form, scope = filters_for(request)
-    data = figures(kind, scope)
-    return render(
-        request,
-        "reports/report.html",
-        {
+
+    def build():
+        form, scope = filters_for(request)
+        data = figures(kind, scope)
+        context = {
             "report": kind,
             "reports": REPORTS.values(),
             "form": form,
@@ -359,8 +372,12 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             # The filters, for the links to other reports, the downloads and the pages.
             "querystring": querystring_without_page(request),
             "own_hospitals_only": scope.hospitals is not None,
-        },
-    )
+        }
+        return "reports/report_main.html", context, f"{kind.title} · {_('Reports')}"
+
+    # The filters and the page are the query string, whatever its order.
+    parts = sorted(request.GET.lists())
+    return kept.respond(request, REPORT_PAGES[kind.slug].main(request, parts, build))
 
 
 @login_required

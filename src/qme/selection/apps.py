@@ -12,10 +12,12 @@ class SelectionConfig(AppConfig):
 
         from qme.reports.cache import watch
 
-        from . import models, selectors
+        from . import models, selectors, views_committee
 
         # A change to what a stage's ranking reads ranks it again (selectors.kept_stage_ranking).
         watch(selectors.RANKING_READS)
+        # A change to what a kept page reads renders it again (qme.core.kept).
+        watch(views_committee.RESULTS.reads)
 
         auditlog.register(
             models.Application, exclude_fields=["cv", "motivation", "diploma", "dutch_evidence"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qme.accounts.models import User
+from qme.core import kept
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require, require_visible
 from qme.organisations.models import Role
-from qme.positions.models import Position
+from qme.positions.models import Position, PositionRequest
 
 from . import selectors, services
 from .forms import (
@@ -37,6 +39,12 @@ from .views_applicant import DOCUMENT_LABELS
 #: Candidates per page of the scores side by side: each is a card with every member's score per
 #: criterion, so a page of the usual 25 would be long to read and slow to render.
 RESULTS_PER_PAGE = 10
+
+#: The committee's scores side by side (its main part, per person, stage and page:
+#: `qme.core.kept`); what the ranking reads, and the content types of the permissions.
+RESULTS = kept.KeptPage(
+    "committee-results", (*selectors.RANKING_READS, PositionRequest, ContentType)
+)
 
 
 def _position(request: HttpRequest, pk: int) -> Position:
@@ -357,27 +365,29 @@ def reasons_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def results(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     """The committee's scores side by side, a page of candidates at a time in ranking order
     (``?candidate=<application>`` opens the page that holds that candidate)."""
-    position = _position(request, pk)
-    stage = get_object_or_404(Stage, pk=stage_pk, position=position)
-    ranking = selectors.kept_stage_ranking(stage, request.user)
-    number = request.GET.get("page")
-    wanted = request.GET.get("candidate", "")
-    if number is None and wanted:
-        shown = [str(r.application.pk) for r in ranking]
-        number = shown.index(wanted) // RESULTS_PER_PAGE + 1 if wanted in shown else 1
-    page = Paginator(ranking, RESULTS_PER_PAGE).get_page(number)
-    selectors.with_scores(stage, page.object_list)
-    return render(
-        request,
-        "selection/results.html",
-        {
+
+    def build():
+        position = _position(request, pk)
+        stage = get_object_or_404(Stage, pk=stage_pk, position=position)
+        ranking = selectors.kept_stage_ranking(stage, request.user)
+        number = page_number
+        if number is None and wanted:
+            shown = [str(r.application.pk) for r in ranking]
+            number = shown.index(wanted) // RESULTS_PER_PAGE + 1 if wanted in shown else 1
+        page = Paginator(ranking, RESULTS_PER_PAGE).get_page(number)
+        selectors.with_scores(stage, page.object_list)
+        context = {
             "position": position,
             "stage": stage,
             "page": page,
             "results": page.object_list,
             "language": get_language(),
-        },
-    )
+        }
+        return "selection/results_main.html", context, _("Scores side by side")
+
+    page_number, wanted = request.GET.get("page"), request.GET.get("candidate", "")
+    parts = (pk, stage_pk, page_number, wanted)
+    return kept.respond(request, RESULTS.main(request, parts, build))
 
 
 @login_required

@@ -4,20 +4,29 @@ progress. The same services and rules as the pages."""
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from qme.accounts.models import User
+from qme.api.kept import kept_list
 from qme.api.schemas import ErrorOut, InputSchema
+from qme.core.kept import KeptPage
 from qme.core.permissions import require_visible
+from qme.organisations.models import Organisation, Role
 
 from . import selectors, services
 from .models import (
     CatalogueItem,
+    Curriculum,
+    DesignProject,
+    Extension,
     ItemKind,
     ItemRecord,
+    Leave,
     Milestone,
     PlanItem,
     PlanStatus,
@@ -28,6 +37,22 @@ from .models import (
 )
 
 router = Router(tags=["training"])
+
+#: The lists kept until what they list changes (qme.api.kept).
+TRAINEESHIPS = KeptPage(
+    "api-traineeships",
+    (
+        User,
+        Role,
+        Organisation,
+        ContentType,
+        Traineeship,
+        Curriculum,
+        DesignProject,
+        Leave,
+        Extension,
+    ),
+)
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 MAX_ID = 2**63 - 1  # a larger id is no row, and no database takes it
 
@@ -205,6 +230,7 @@ def catalogue(request: HttpRequest):
 
 
 @router.get("/traineeships", response=list[TraineeshipOut])
+@kept_list(TRAINEESHIPS, TraineeshipOut)
 @paginate
 def list_traineeships(request: HttpRequest, filters: Query[TraineeshipFilters]):
     return selectors.traineeship_list(

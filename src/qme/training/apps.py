@@ -10,6 +10,11 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from qme.reports.cache import watch
 
+        from . import api, models, views
+
+        # A change to what a kept page reads renders it again (qme.core.kept).
+        watch(views.RECORD.reads)
+        watch(api.TRAINEESHIPS.reads)
         auditlog.register(models.Traineeship)

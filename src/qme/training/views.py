@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,13 +19,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from qme.accounts.models import User
 from qme.audit.services import record_event
+from qme.core import kept
 from qme.core.errors import ActionRefused
 from qme.core.files import private_file_response
 from qme.core.pagination import paginate, querystring_without_page
 from qme.core.permissions import require, require_visible
 from qme.feedback import services as feedback_services
-from qme.feedback.models import ProgrammeSettings
+from qme.feedback.models import Feedback, ProgrammeSettings
+from qme.organisations.models import Organisation, Role
 
 from . import selectors, services
 from .forms import (
@@ -45,11 +49,38 @@ from .models import (
     Curriculum,
     Deliverable,
     DesignProject,
+    Extension,
     ItemRecord,
+    Leave,
     Milestone,
     PlanItem,
     Traineeship,
     TraineeshipStatus,
+    TrainingPlan,
+)
+
+#: A trainee's record (its main part, per person and traineeship: `qme.core.kept`).
+RECORD = kept.KeptPage(
+    "trainee-record",
+    (
+        User,
+        Role,  # what the person may do, and see
+        Organisation,
+        ContentType,
+        Traineeship,
+        Curriculum,
+        Curriculum.mandatory.through,
+        CatalogueItem,
+        TrainingPlan,
+        PlanItem,
+        ItemRecord,
+        Leave,
+        Extension,
+        DesignProject,
+        Milestone,
+        Feedback,
+        ProgrammeSettings,
+    ),
 )
 
 
@@ -156,18 +187,16 @@ def traineeship_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def traineeship_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    traineeship = _traineeship(request, pk)
-    # The expected end, the timeline and the page each read the leaves: once.
-    prefetch_related_objects([traineeship], "leaves")
-    progress = selectors.progress(traineeship)
-    project = getattr(traineeship, "design_project", None)
-    cadence = feedback_services.cadence_of(
-        feedback_services.with_cadence(Traineeship.objects.filter(pk=pk)).get()
-    )
-    return render(
-        request,
-        "training/detail.html",
-        {
+    def build():
+        traineeship = _traineeship(request, pk)
+        # The expected end, the timeline and the page each read the leaves: once.
+        prefetch_related_objects([traineeship], "leaves")
+        progress = selectors.progress(traineeship)
+        project = getattr(traineeship, "design_project", None)
+        cadence = feedback_services.cadence_of(
+            feedback_services.with_cadence(Traineeship.objects.filter(pk=pk)).get()
+        )
+        context = {
             "traineeship": traineeship,
             "progress": progress,
             "timeline": _timeline(traineeship, progress),
@@ -181,8 +210,10 @@ def traineeship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_plan": selectors.open_plan(traineeship),
             "cadence": cadence,
             "language": get_language(),
-        },
-    )
+        }
+        return "training/detail_main.html", context, traineeship.trainee.full_name
+
+    return kept.respond(request, RECORD.main(request, pk, build))
 
 
 def _timeline(traineeship: Traineeship, progress) -> dict:

@@ -1,0 +1,102 @@
+"""Pages whose main part is kept in the shared cache, rendered, until what it shows changes.
+
+A trainee's record, their feedback, a progress review or a committee's results take 10 to 20
+queries and a few thousand template nodes to render, on the pages people open most after their
+home page. Their main part (everything inside `<main>` but the messages) is the same on every
+visit of the same person in the same language on the same day, as long as no row it reads is
+written. So it is rendered once and kept in the versioned cache of `qme.reports.cache`: each
+page names the models it reads, every statement that writes one of their rows makes what was
+kept out of date, and a test per page checks that the names cover every table its rendering
+reads (tests/core/test_kept_pages.py).
+
+What differs per visit is left out of what is kept: the navigation, the messages and the
+account menu are rendered around it by `base.html`, and each form's CSRF token is written as a
+mark that is replaced by the visitor's own token when the page is sent. The main part is
+rendered without the request (a template that needs the request, the user or the permissions
+gets them as explicit context), and a page with a form that failed validation is rendered
+without the cache (`render_main`), so that what was typed and its errors are never kept.
+
+The person's visibility check belongs inside `context()`: the key holds the person, so a
+refusal (a 404) is never kept and never shown to someone else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from qme.reports import cache as versioned
+
+T = TypeVar("T")
+
+#: Written where each form's CSRF token goes; never part of a page as sent.
+CSRF_MARK = "qme-kept-csrf-token-mark"
+
+
+@dataclass(frozen=True)
+class KeptMain:
+    """A page's title and the HTML of its main part."""
+
+    title: str
+    html: str
+
+
+def render_main(template: str, context: dict[str, Any], title: str) -> KeptMain:
+    """The main part of a page, rendered without the request; CSRF tokens are marks."""
+    return KeptMain(
+        title=str(title), html=render_to_string(template, {**context, "csrf_token": CSRF_MARK})
+    )
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A page whose main part is kept: its name, and every model whose rows its main part reads.
+    The app that declares it watches `reads` when it starts (`AppConfig.ready`)."""
+
+    name: str
+    reads: tuple[type[models.Model], ...]
+
+    def keep(self, request: HttpRequest, parts: Any, compute: Callable[[], T]) -> T:
+        """`compute()` for this person and `parts` (everything besides the person, the
+        language, the day and the rows of `reads` that it depends on), from the cache while
+        none of `reads` has changed."""
+        if not versioned.watches(self.reads):
+            raise ImproperlyConfigured(f"{self.name}: watch its reads in AppConfig.ready")
+        return versioned.remember(
+            f"page:{self.name}", self.reads, (request.user.pk, parts), compute
+        )
+
+    def main(
+        self,
+        request: HttpRequest,
+        parts: Any,
+        build: Callable[[], tuple[str, dict[str, Any], str]],
+    ) -> KeptMain:
+        """The page's main part: `build()` -> (template, context, title) rendered, and kept."""
+        return self.keep(request, parts, lambda: render_main(*build()))
+
+
+def respond(request: HttpRequest, main: KeptMain, status: int = 200) -> HttpResponse:
+    """The whole page: the kept main part inside the base template, with this visit's token."""
+    html = main.html
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
+    return render(
+        request,
+        "core/kept_page.html",
+        {"kept_title": main.title, "kept_html": _safe(html)},
+        status=status,
+    )
+
+
+def _safe(html: str) -> SafeString:
+    # Rendered by the template engine with autoescaping: safe as it was when it was rendered.
+    return mark_safe(html)
