@@ -72,15 +72,13 @@ def changed(model: type[models.Model], using: str | None = None) -> None:
     """The rows of `model` changed: figures computed from it are out of date, now and once the
     transaction commits."""
     key = _version_key(model)
+    _bump(key)
     connection = transaction.get_connection(using)
     if connection.in_atomic_block and any(
         getattr(callback, "key", None) == key
         for _sids, callback, _robust in connection.run_on_commit
     ):
-        # A transaction that writes many rows bumped at its first and bumps again when it
-        # commits: what was kept in between is out of date then.
-        return
-    _bump(key)
+        return  # a transaction that writes many rows bumps once when it commits
     transaction.on_commit(_BumpOnCommit(key), using=using)
 
 
