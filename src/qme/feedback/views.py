@@ -48,12 +48,12 @@ from .models import (
 from .models import Request as FeedbackRequest
 
 
-def _traineeship(request: HttpRequest, pk: int) -> Traineeship:
+def _traineeship(request: HttpRequest, pk: int, *, cadence: bool = True) -> Traineeship:
+    """The traineeship the person may see (else 404), with the days since the last feedback of
+    each side unless `cadence` is False (a page that does not show them)."""
+    traineeships = Traineeship.objects.select_related("trainee", "hospital", "university")
     traineeship = get_object_or_404(
-        services.with_cadence(
-            Traineeship.objects.select_related("trainee", "hospital", "university")
-        ),
-        pk=pk,
+        services.with_cadence(traineeships) if cadence else traineeships, pk=pk
     )
     require_visible(request.user, "training.view_traineeship", traineeship)
     return traineeship
@@ -161,7 +161,7 @@ def feedback_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def give(request: HttpRequest, pk: int) -> HttpResponse:
-    traineeship = _traineeship(request, pk)
+    traineeship = _traineeship(request, pk, cadence=False)
     require(request.user, "feedback.give", traineeship)
     framework = services.current_framework()
     form = FeedbackForm(request.POST or None, framework=framework)
@@ -211,7 +211,7 @@ def give(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def respond(request: HttpRequest, pk: int, feedback_pk: int) -> HttpResponse:
-    traineeship = _traineeship(request, pk)
+    traineeship = _traineeship(request, pk, cadence=False)
     feedback = get_object_or_404(Feedback, pk=feedback_pk, traineeship=traineeship)
     form = ResponseForm(request.POST)
     if not form.is_valid():

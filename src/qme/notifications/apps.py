@@ -6,3 +6,11 @@ class NotificationsConfig(AppConfig):
     name = "qme.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from qme.reports.cache import watch
+
+        from .selectors import UNREAD_READS
+
+        # A new or read notification changes the number in the header at once.
+        watch(UNREAD_READS)

@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from qme.reports import cache as versioned
+
 from .models import EmailDelivery, EmailStatus, Notification
 
 
@@ -16,9 +18,21 @@ def notifications_of(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=user.pk)
 
 
+#: What the number in the header counts.
+UNREAD_READS = (Notification,)
+
+
 def unread_count(user) -> int:
-    """One query: the number in the header."""
-    return notifications_of(user).filter(read_at__isnull=True).count()
+    """The number in the header, on every page: kept per person in the versioned cache
+    (reports.cache) until a notification is written, else one query."""
+    if not user.is_authenticated:
+        return 0
+    return versioned.remember(
+        "unread",
+        UNREAD_READS,
+        user.pk,
+        lambda: notifications_of(user).filter(read_at__isnull=True).count(),
+    )
 
 
 def failed_deliveries() -> QuerySet[EmailDelivery]:

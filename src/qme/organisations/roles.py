@@ -1,11 +1,15 @@
-"""Which roles a person holds now. Read once per request and kept on the user object."""
+"""Which roles a person holds now: needed on every request (the two-factor check, the rules), so
+kept per person and day in the versioned cache (reports.cache) until a role or an organisation
+is written, and once per request on the user object."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .models import Role, RoleKind
+from qme.reports import cache as versioned
+
+from .models import Organisation, Role, RoleKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -13,6 +17,9 @@ if TYPE_CHECKING:
     from qme.accounts.models import User
 
 _CACHE_ATTR = "_qme_current_roles"
+
+#: What the roles a person holds are read from.
+ROLE_READS = (Role, Organisation)
 
 
 @dataclass(frozen=True)
@@ -32,15 +39,19 @@ def current_roles(user: User | AnonymousUser | None) -> tuple[HeldRole, ...]:
         return ()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        rows = (
-            Role.objects.current()
-            .filter(user_id=user.pk, organisation__is_active=True)
-            .values_list("kind", "organisation_id", "organisation__name", "department_id")
-            .order_by("organisation__name", "kind")
-        )
-        cached = tuple(HeldRole(*row) for row in rows)
+        cached = versioned.remember("roles", ROLE_READS, user.pk, lambda: _read_roles(user.pk))
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def _read_roles(user_id: int) -> tuple[HeldRole, ...]:
+    rows = (
+        Role.objects.current()
+        .filter(user_id=user_id, organisation__is_active=True)
+        .values_list("kind", "organisation_id", "organisation__name", "department_id")
+        .order_by("organisation__name", "kind")
+    )
+    return tuple(HeldRole(*row) for row in rows)
 
 
 def forget_roles(user: User) -> None:

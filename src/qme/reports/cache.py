@@ -25,9 +25,11 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connections, models, transaction
 from django.db.backends.signals import connection_created
 from django.utils import timezone, translation
@@ -65,6 +67,7 @@ class _BumpOnCommit:
         self.key = key
 
     def __call__(self) -> None:
+        _forget_request_versions()
         _bump(self.key)
 
 
@@ -72,6 +75,7 @@ def changed(model: type[models.Model], using: str | None = None) -> None:
     """The rows of `model` changed: figures computed from it are out of date, now and once the
     transaction commits."""
     key = _version_key(model)
+    _forget_request_versions()
     _bump(key)
     connection = transaction.get_connection(using)
     if connection.in_atomic_block and any(
@@ -84,17 +88,56 @@ def changed(model: type[models.Model], using: str | None = None) -> None:
 
 def forget_all() -> None:
     """Every report is out of date (after writing data in bulk, e.g. seeding)."""
+    _forget_request_versions()
     _bump(f"{PREFIX}:generation")
 
 
-def _versions(models_: Iterable[type[models.Model]]) -> list[int]:
-    keys = [f"{PREFIX}:generation", *sorted(_version_key(m) for m in models_)]
+def _forget_request_versions() -> None:
+    if _request_versions.get() is not None:
+        _request_versions.set({})
+
+
+#: The versions read during the current request: a page asks for the versions of its own reads,
+#: the navigation's, the roles' and the unread count's, so the first asks for every watched
+#: model's at once and the others take them from here. A write of this process forgets them
+#: (`changed`); a write of another process during the request is as if it came just after it.
+#: None outside a request (a command, the worker): every call reads the cache.
+_request_versions: ContextVar[dict[str, int] | None] = ContextVar("qme_versions", default=None)
+
+
+def _fetch_versions(keys: list[str]) -> dict[str, int]:
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, _new_version(), timeout=None)
             found[key] = cache.get(key)
-    return [found[key] for key in keys]
+    return found
+
+
+def _versions(models_: Iterable[type[models.Model]]) -> list[int]:
+    keys = [f"{PREFIX}:generation", *sorted(_version_key(m) for m in models_)]
+    memo = _request_versions.get()
+    if memo is None:
+        found = _fetch_versions(keys)
+        return [found[key] for key in keys]
+    missing = [key for key in keys if key not in memo]
+    if missing:
+        if not memo:  # the first of the request: every watched model at once
+            missing = sorted({*missing, *(_version_key(m) for m in _TABLES.values())})
+        memo.update(_fetch_versions(missing))
+    return [memo[key] for key in keys]
+
+
+def _start_request(**kwargs: Any) -> None:
+    _request_versions.set({})
+
+
+def _end_request(**kwargs: Any) -> None:
+    _request_versions.set(None)
+
+
+request_started.connect(_start_request, dispatch_uid="qme.reports.cache:start")
+request_finished.connect(_end_request, dispatch_uid="qme.reports.cache:end")
 
 
 def remember(
