@@ -4,6 +4,7 @@ are read once per request. A change still counts on the very next request."""
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -68,3 +69,13 @@ def test_a_write_within_a_request_is_seen_by_what_the_request_reads_after_it(wor
         assert len(computed) == 2, "a write of the request makes it out of date"
     finally:
         request_finished.send(sender=None)
+
+
+def test_a_removed_authenticator_asks_for_two_factor_on_the_next_request(world, client_for):
+    client = client_for(world.office)
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200
+    Authenticator.objects.filter(user=world.office).delete()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))

@@ -8,6 +8,8 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from qme.organisations.models import RoleKind
@@ -95,6 +97,19 @@ class TestThePublicList:
         text = page_text(client.get("/positions/"))
         assert "Beademing van te vroeg geboren kinderen" in text
         assert "Ventilation of premature infants" not in text
+
+    def test_the_kept_list_costs_no_query_and_shows_a_new_position_at_once(
+        self, world, client, published
+    ):
+        client.get("/positions/")
+        with CaptureQueriesContext(connection) as queries:
+            assert "Following lung nodules" in page_text(client.get("/positions/"))
+        assert len(queries) == 0
+        open_position(world, title_en="Dosimetry of proton therapy")
+        assert "Dosimetry of proton therapy" in page_text(client.get("/positions/"))
+        partial = client.get("/positions/", headers={"HX-Request": "true"})
+        assert "<html" not in page_text(partial)
+        assert "Dosimetry of proton therapy" in page_text(partial)
 
     def test_it_answers_an_htmx_filter_with_the_results_only(self, world, client, published):
         response = client.get("/positions/?region=ZH", headers={"HX-Request": "true"})

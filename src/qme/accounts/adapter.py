@@ -15,6 +15,7 @@ from django.utils import translation
 
 from qme.core.mail import send_rendered
 from qme.organisations import roles
+from qme.reports import cache as versioned
 
 from .models import User
 
@@ -23,8 +24,21 @@ def mfa_required(user: Any) -> bool:
     return bool(roles.role_kinds(user) & set(settings.QME_MFA_REQUIRED_ROLES))
 
 
+#: What whether a person has set up two-factor authentication is read from.
+TOTP_READS = (Authenticator,)
+
+
 def has_totp(user: Any) -> bool:
-    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+    """Asked on every request of a person who must use two-factor authentication: kept per
+    person in the versioned cache until an authenticator is added or removed."""
+    return versioned.remember(
+        "has-totp",
+        TOTP_READS,
+        user.pk,
+        lambda: Authenticator.objects.filter(
+            user_id=user.pk, type=Authenticator.Type.TOTP
+        ).exists(),
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -13,10 +13,12 @@ class AccountsConfig(AppConfig):
 
         from qme.reports.cache import watch
 
-        from . import api, models, services
+        from . import adapter, api, models, services
 
         # A change to what a kept list reads lists it again (qme.api.kept).
         watch(api.PEOPLE.reads)
+        # Adding or removing an authenticator counts on the person's next request.
+        watch(adapter.TOTP_READS)
 
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         # Django's sign-in hook: a new session starts its inactivity and maximum-time clocks.

@@ -11,34 +11,45 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from qme.accounts.models import User
+from qme.core import kept
 from qme.core.pagination import paginate, querystring_without_page
+from qme.organisations.models import Organisation
 
 from . import selectors
 from .forms import PublicFilterForm
-from .models import Position
+from .models import Position, PositionRequest
+
+#: The public list of open positions (its main part, per visitor, filters and page:
+#: `qme.core.kept`), the page most visitors from outside open.
+PUBLIC_LIST = kept.KeptPage("public-positions", (Position, PositionRequest, Organisation, User))
 
 
 def position_list(request: HttpRequest) -> HttpResponse:
-    form = PublicFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    university = filters.get("university")
-    positions = selectors.public_positions(
-        region=filters.get("region", ""), university_id=university.pk if university else None
-    )
-    page = paginate(request, positions, per_page=20)
-    template = "positions/public_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(
-        request,
-        template,
-        {
+    # The filters' htmx requests get the results only.
+    results_only = bool(request.htmx and not request.htmx.boosted)
+
+    def build():
+        form = PublicFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        university = filters.get("university")
+        positions = selectors.public_positions(
+            region=filters.get("region", ""), university_id=university.pk if university else None
+        )
+        context = {
             "form": form,
-            "page": page,
+            "page": paginate(request, positions, per_page=20),
             "querystring": querystring_without_page(request),
             "language": get_language(),
-        },
-    )
+        }
+        template = "positions/public_list_main.html" + ("#results" if results_only else "")
+        return template, context, _("Open QME positions")
+
+    parts = (results_only, sorted(request.GET.lists()))
+    main = PUBLIC_LIST.main(request, parts, build)
+    if results_only:
+        return HttpResponse(main.html)
+    return kept.respond(request, main)
 
 
 def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
