@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from qme.feedback.models import ProgrammeSettings
+from qme.reports import cache as versioned
 from tests.feedback.helpers import api_payload
 from tests.feedback_support import traineeship_for
 from tests.helpers import api
@@ -199,3 +200,21 @@ def test_a_sign_in_alone_changes_nothing_kept_but_a_new_name_does(world):
     assert remember("test", [User], None, compute) == 1
     User.objects.filter(pk=world.trainee_a.pk).update(full_name="Tim Renamed")
     assert remember("test", [User], None, compute) == 2
+
+
+def test_a_new_release_never_shows_what_the_one_before_kept(db, monkeypatch):
+    """Kept HTML holds the templates of the release that rendered it: the release's fingerprint
+    (its code, templates and translations) is part of every key."""
+    computed: list[str] = []
+
+    def compute() -> str:
+        computed.append(versioned.release())
+        return "rendered"
+
+    assert versioned.release() == versioned.release() != ""
+    versioned.remember("test:release", (), None, compute)
+    versioned.remember("test:release", (), None, compute)
+    assert len(computed) == 1
+    monkeypatch.setattr(versioned, "release", lambda: "the next release")
+    versioned.remember("test:release", (), None, compute)
+    assert computed == [computed[0], "the next release"]

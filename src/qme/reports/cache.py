@@ -21,11 +21,13 @@ page says when its figures were computed. Whatever writes in bulk without the OR
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -140,6 +142,24 @@ request_started.connect(_start_request, dispatch_uid="qme.reports.cache:start")
 request_finished.connect(_end_request, dispatch_uid="qme.reports.cache:end")
 
 
+#: What makes up a release: the code, templates and translations of the `qme` package.
+_RELEASE_FILES = (".py", ".html", ".txt", ".mo", ".json", ".ics")
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of this release's code, templates and translations, part of every key: a
+    new release never shows what the one before kept (its HTML, its figures' shape), and the
+    processes of one release share what they keep. Read once per process (about 3 MB)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in _RELEASE_FILES and "__pycache__" not in path.parts and path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def remember(
     name: str, reads: Iterable[type[models.Model]], parts: Any, compute: Callable[[], T]
 ) -> T:
@@ -147,7 +167,7 @@ def remember(
     everything the result depends on besides the data of `reads`) while none of `reads` has
     changed, for at most MAX_AGE seconds."""
     identity = repr((parts, translation.get_language(), timezone.localdate().isoformat()))
-    identity += repr(_versions(reads))
+    identity += repr(_versions(reads)) + release()
     key = f"{PREFIX}:{name}:{hashlib.sha256(identity.encode()).hexdigest()}"
     found = cache.get(key)
     if found is not None:
