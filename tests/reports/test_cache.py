@@ -218,3 +218,42 @@ def test_a_new_release_never_shows_what_the_one_before_kept(db, monkeypatch):
     monkeypatch.setattr(versioned, "release", lambda: "the next release")
     versioned.remember("test:release", (), None, compute)
     assert computed == [computed[0], "the next release"]
+
+
+def test_readers_asking_at_once_wait_for_one_computation(db):
+    """Right after a change, the readers of a report ask for its figures at once: one computes
+    them, the others wait for that result."""
+    import threading
+    import time
+
+    computations: list[int] = []
+    answers: list[str] = []
+
+    def compute() -> str:
+        computations.append(1)
+        time.sleep(0.3)
+        return "figures"
+
+    def reader() -> None:
+        answers.append(versioned.remember("test:at-once", (), None, compute))
+
+    readers = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    for thread in readers:
+        thread.join()
+    assert answers == ["figures"] * 4
+    assert len(computations) == 1
+
+
+def test_a_failed_computation_leaves_no_one_waiting(db, monkeypatch):
+    def fail() -> str:
+        raise RuntimeError("the database went away")
+
+    def wait(key: str) -> None:
+        raise AssertionError(f"waited for {key}, which nobody computes")
+
+    with pytest.raises(RuntimeError):
+        versioned.remember("test:fails", (), None, fail)
+    monkeypatch.setattr(versioned, "_wait_for", wait)
+    assert versioned.remember("test:fails", (), None, lambda: "figures") == "figures"

@@ -14,6 +14,10 @@ seen where they reach the database (a wrapper of every connection, `_watch_write
 writing is missed. The version is bumped at once and once more when the transaction commits, so
 figures computed in between, from data not yet committed, are not kept either.
 
+When several processes ask for the same value right after a change (the office's readers of
+a report, the visitors of the public list), one computes it and the others wait for its result
+(`_wait_for`, at most WAIT_SECONDS) instead of each computing it again.
+
 What moves with the clock alone (feedback "in the last 90 days") is bounded by `MAX_AGE`; the
 page says when its figures were computed. Whatever writes in bulk without the ORM's statements
 (none does today) should call `forget_all()`.
@@ -172,9 +176,40 @@ def remember(
     found = cache.get(key)
     if found is not None:
         return found
-    value = compute()
-    cache.set(key, value, timeout=MAX_AGE)
+    # One process computes what several ask for at once right after a change (a report costs up
+    # to a second cold); the others wait for its result instead of each computing it again.
+    computing = f"{key}:computing"
+    marked = cache.add(computing, 1, timeout=COMPUTING_SECONDS)
+    if not marked:
+        found = _wait_for(key)
+        if found is not None:
+            return found
+    try:
+        value = compute()
+        cache.set(key, value, timeout=MAX_AGE)
+    finally:
+        if marked:
+            cache.delete(computing)
     return value
+
+
+#: How long another process's computation is waited for, and how long its mark is believed.
+WAIT_SECONDS = 10.0
+COMPUTING_SECONDS = 30
+
+
+def _wait_for(key: str) -> Any:
+    """What another process is computing under `key`, once it is there (None after
+    WAIT_SECONDS: the caller computes it then)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    pause = 0.005
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        pause = min(pause * 2, 0.05)
+    return None
 
 
 #: The tables watched, and the model each belongs to.
