@@ -27,8 +27,7 @@ matrix's objects, for the people allowed to try:
   `other` request has already retried it;
 - plans (start a new version): the trainee's traineeship here is the graduate's, which has ended.
 A person without the right seat (not a committee member or chair, not an assessor, not a
-supervisor) gets 403, as everywhere else. One exception remains: reviews sign answers one refusal
-(409) both to whoever has signed already and to whoever does not sign at all."""
+signer of the review) gets 403, as everywhere else."""
 
 from __future__ import annotations
 
@@ -712,8 +711,8 @@ training:record_item                                            POST   other log
 /api/v1/traineeships/{pk}/reviews/{review_pk}/record            POST   other login   403     404     404     404     404     404     404     404     404
 /api/v1/traineeships/{pk}/reviews/{review_pk}/self-assessment   POST   own   login   403     403     403     403     403     404     404     ok      404
 /api/v1/traineeships/{pk}/reviews/{review_pk}/self-assessment   POST   other login   403     404     404     404     404     404     404     404     404
-/api/v1/traineeships/{pk}/reviews/{review_pk}/sign              POST   own   login   bad     bad     bad     bad     bad     404     404     bad     404
-/api/v1/traineeships/{pk}/reviews/{review_pk}/sign              POST   other login   bad     404     404     404     404     404     404     404     404
+/api/v1/traineeships/{pk}/reviews/{review_pk}/sign              POST   own   login   403     403     bad     bad     bad     404     404     bad     404
+/api/v1/traineeships/{pk}/reviews/{review_pk}/sign              POST   other login   403     404     404     404     404     404     404     404     404
 /api/v1/verify                                                  POST   -     ok      ok      ok      ok      ok      ok      ok      ok      ok      ok
 """
 

@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qme.audit.models import AuditEvent
-from qme.core.errors import ActionRefused
+from qme.core.errors import ActionRefused, NotAllowed
 from qme.feedback import services
 from qme.feedback.models import Outcome
 from qme.training.models import TraineeshipStatus
@@ -191,19 +191,29 @@ def test_signing_twice_is_refused(world, traineeship):
     review = record(first_progress(traineeship), world.university_supervisor)
     services.sign_review(actor=world.trainee_a, review=review)
     before = snapshot()
-    with pytest.raises(ActionRefused) as refused:
+    with translation.override("en"), pytest.raises(ActionRefused) as refused:
         services.sign_review(actor=world.trainee_a, review=review)
-    assert refused.value.code == "cannot_sign"
+    assert refused.value.code == "already_signed"
+    assert refused.value.message == "You have already signed this review."
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("persona", ["coordinator_a", "office", "board_member", "coordinator_b"])
 def test_others_do_not_sign(world, traineeship, persona):
+    """A person without a seat is refused for who they are (403), not for the review's state."""
     review = record(first_progress(traineeship), world.university_supervisor)
     before = snapshot()
-    with pytest.raises(ActionRefused):
+    with pytest.raises(NotAllowed):
         services.sign_review(actor=getattr(world, persona), review=review)
     assert snapshot() == before
+
+
+def test_the_doctor_cannot_sign_again_for_the_hospital_side(world, traineeship):
+    review = record(first_progress(traineeship), world.university_supervisor)
+    services.sign_review(actor=world.supervisor_a, review=review)
+    with translation.override("en"), pytest.raises(ActionRefused) as refused:
+        services.sign_review(actor=world.doctor_a, review=review)
+    assert refused.value.message == "The hospital side has already signed this review."
 
 
 def test_a_signed_release_ends_the_traineeship(world, traineeship):

@@ -184,7 +184,7 @@ def test_signing_twice_from_two_tabs_shows_a_message(world, traineeship, client_
             {"action": "record", "held_on": "2020-01-01", "outcome": "released", "actions": "Go."},
             403,
         ),
-        ("office", {"action": "sign"}, 200),
+        ("office", {"action": "sign"}, 403),  # who does not sign at all: 403 with the reason
         ("supervisor_a", {"action": "confirm"}, 403),
         ("trainee_a", {"action": "confirm"}, 403),
     ],

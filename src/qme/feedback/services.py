@@ -807,21 +807,32 @@ def record_review(
 def sign_review(*, actor: User, review: Review) -> Review:
     review = _lock_review(review)
     traineeship = review.traineeship
+    # Each signer's seat: the trainee, the university side, the hospital side (the hospital
+    # supervisor or the doctor signs for it).
+    seat = {
+        traineeship.trainee_id: "trainee_signed_at",
+        traineeship.university_supervisor_id: "university_signed_at",
+        traineeship.hospital_supervisor_id: "hospital_signed_at",
+        traineeship.medical_doctor_id: "hospital_signed_at",
+    }
+    seat.pop(None, None)
+    if actor.pk not in seat:
+        raise NotAllowed(
+            _(
+                "The trainee, the university supervisor and the hospital supervisor or the "
+                "medical doctor sign the review."
+            )
+        )
     if review.held_on is None:
         raise ActionRefused(_("The review has not been recorded yet."), code="invalid_state")
-    now = timezone.now()
-    if actor.pk == traineeship.trainee_id and review.trainee_signed_at is None:
-        review.trainee_signed_at = now
-    elif actor.pk == traineeship.university_supervisor_id and review.university_signed_at is None:
-        review.university_signed_at = now
-    elif actor.pk in (traineeship.hospital_supervisor_id, traineeship.medical_doctor_id) and (
-        review.hospital_signed_at is None
-    ):
-        review.hospital_signed_at = now
-    else:
-        raise ActionRefused(
-            _("You have already signed, or you do not sign this review."), code="cannot_sign"
+    if getattr(review, seat[actor.pk]) is not None:
+        message = (
+            _("The hospital side has already signed this review.")
+            if seat[actor.pk] == "hospital_signed_at"
+            else _("You have already signed this review.")
         )
+        raise ActionRefused(message, code="already_signed")
+    setattr(review, seat[actor.pk], timezone.now())
     review.save(update_fields=["trainee_signed_at", "university_signed_at", "hospital_signed_at"])
     record_event(
         actor=actor, action="review.signed", target=traineeship, data={"review": review.pk}
