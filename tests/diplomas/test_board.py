@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from qme.audit.models import AuditEvent
@@ -307,6 +308,20 @@ class TestDecision:
         again = proposed(world, complete.traineeship)
         assert again.pk != case.pk
         assert again.status == CaseStatus.PROPOSED
+
+    def test_after_not_yet_the_requirements_page_offers_the_proposal_again(
+        self, world, complete, client_for
+    ):
+        second = second_board_member(world)
+        case = proposed(world, complete.traineeship)
+        page = reverse("graduation:requirements", args=[complete.traineeship.pk])
+        form = f'action="{reverse("graduation:propose", args=[complete.traineeship.pk])}"'
+        client = client_for(world.office)
+        assert form not in client.get(page).content.decode()
+        _vote(world.board_member, case, "not_yet", "First reason.")
+        _vote(second, case, "not_yet", "Second reason.")
+        _decide(second, case)
+        assert form in client.get(page).content.decode()
 
     def test_a_decided_case_takes_no_more_votes_or_decisions(self, world, complete):
         case = proposed(world, complete.traineeship)

@@ -131,6 +131,7 @@ def requirements(request: HttpRequest, pk: int) -> HttpResponse:
     # The graduate finds their diplomas here, after graduating too (as do the supervisors, the
     # office and the board).
     own = request.user.has_perm("graduation.view_diplomas", traineeship)
+    case = traineeship.graduation_cases.first()  # the latest
     return render(
         request,
         "graduation/requirements.html",
@@ -139,7 +140,9 @@ def requirements(request: HttpRequest, pk: int) -> HttpResponse:
             "checks": checks,
             "passes": services.check_passes(checks),
             "can_propose": request.user.has_perm("graduation.propose"),
-            "case": traineeship.graduation_cases.first(),
+            "case": case,
+            # After a "not yet" the trainee may be proposed again once the record passes.
+            "case_open": case is not None and case.status != CaseStatus.NOT_YET,
             "diplomas": list(traineeship.diplomas.all()) if own else [],
         },
     )
