@@ -89,6 +89,13 @@ class TestAccepting:
         by_email = {a.applicant.email: a for a in (bram, chloe)}
         for message in rejected:
             assert f"/applications/{by_email[message.to[0]].pk}/" in message.body
+        # Eva, who did not meet the requirements, learns that the procedure has ended; Dora, who
+        # withdrew, hears nothing more.
+        filled = [m for m in sent if "has been filled" in m.subject]
+        assert [m.to[0] for m in filled] == [eva.applicant.email]
+        assert "did not meet the requirements" in filled[0].body
+        assert f"/applications/{eva.pk}/" in filled[0].body
+        assert not [m for m in sent if m.to[0] == dora.applicant.email]
         accepted = [m for m in sent if "accepted the position" in m.subject]
         assert {m.to[0] for m in accepted} >= {u.email for u in proc.members} | {world.office.email}
         actions = set(AuditEvent.objects.values_list("action", flat=True))

@@ -957,6 +957,13 @@ def respond_to_offer(*, actor: User, offer: Offer, accept: bool) -> Offer:
             actor=None, action="application.rejected", target=other, reason="position filled"
         )
         notify_people([other.applicant], "application_rejected", _application_context(other))
+    # Whoever applied without meeting the requirements (and was not admitted) learns that the
+    # procedure has ended too.
+    ineligible = Application.objects.filter(
+        position=position, status=ApplicationStatus.INELIGIBLE
+    ).select_related("applicant", "position__hospital")
+    for other in ineligible:
+        notify_people([other.applicant], "position_filled", _application_context(other))
     accepted = {
         "title": position.title_en,
         "hospital": position.hospital.name,
