@@ -138,3 +138,30 @@ def test_it_leaves_inviting_to_the_hospital(world, client_for):
     )
     assert response.status_code == 403
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("persona", "kind"),
+    [
+        ("supervisor_a", "medical_doctor"),  # a colleague, but not a doctor
+        ("applicant", "medical_doctor"),  # an account that holds no role at all
+        ("coordinator_b", "hospital_supervisor"),  # someone of another hospital
+    ],
+)
+def test_it_gives_no_role_to_an_existing_account(world, client_for, emails, persona, kind):
+    """Naming someone by their e-mail address never gives an existing account a role: the
+    coordinator is told to ask the programme office, and nothing changes."""
+    request = draft_request(world, complete=False)
+    person = getattr(world, persona)
+    before = snapshot()
+    roles = set(Role.objects.filter(user=person).values_list("pk", flat=True))
+    with emails() as sent:
+        response = _invite(
+            client_for(world.coordinator_a), request, kind=kind, email=person.email.upper()
+        )
+    [message] = messages_of(response)
+    assert "belongs to an existing account" in message
+    assert "Ask the programme office" in message
+    assert set(Role.objects.filter(user=person).values_list("pk", flat=True)) == roles
+    assert sent == []
+    assert snapshot() == before

@@ -512,7 +512,10 @@ def invite_hospital_person(
     language: str = "nl",
 ) -> User:
     """A coordinator names a doctor or supervisor who has no account yet: the person gets an
-    account with that role at the hospital and an invitation to choose a password."""
+    account with that role at the hospital and an invitation to choose a password. Someone who
+    already holds that role at the hospital is named as they are. An existing account without
+    that role is refused: a coordinator gives no role to an account they do not manage (the
+    programme office does, on the person's page)."""
     if kind not in (RoleKind.MEDICAL_DOCTOR, RoleKind.HOSPITAL_SUPERVISOR):
         raise ActionRefused(_("Only doctors and hospital supervisors can be invited here."))
     if not actor.has_perm("organisations.manage_organisations") and hospital.pk not in {
@@ -523,11 +526,25 @@ def invite_hospital_person(
     if not full_name.strip():
         raise ValidationError({"full_name": _("This field is required.")})
     person = User.objects.filter(email__iexact=email).first()
-    if person is None:
+    if person is not None:
+        if (
+            not Role.objects.current()
+            .filter(user=person, organisation=hospital, kind=kind)
+            .exists()
+        ):
+            raise ActionRefused(
+                _(
+                    "%(email)s belongs to an existing account that is not a %(role)s at "
+                    "%(hospital)s. Ask the programme office to give that person the role, "
+                    "then name them on the request."
+                )
+                % {"email": email, "role": RoleKind(kind).label.lower(), "hospital": hospital.name},
+                code="existing_account",
+            )
+    else:
         person = account_services.create_person(
             actor=None, email=email, full_name=full_name, language=language, invited_by=actor
         )
-    if not Role.objects.filter(user=person, organisation=hospital, kind=kind).exists():
         organisation_services.assign_role(
             actor=None, person=person, organisation=hospital, kind=kind
         )
