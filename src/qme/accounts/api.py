@@ -1,6 +1,5 @@
 """API for people, their roles, and one's own API tokens."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -27,7 +26,7 @@ from qme.core.kept import KeptPage
 from qme.core.permissions import require, require_visible
 from qme.organisations import selectors
 from qme.organisations import services as organisation_services
-from qme.organisations.models import Department, Organisation, Role, RoleKind
+from qme.organisations.models import Department, Organisation, RoleKind
 
 from . import services
 from .models import ApiToken, User
@@ -35,7 +34,7 @@ from .models import ApiToken, User
 router = Router(tags=["people"])
 
 #: The lists kept until what they list changes (qme.api.kept).
-PEOPLE = KeptPage("api-people", (User, Role, Organisation, Department, ContentType))
+PEOPLE = KeptPage("api-people", (Department,))
 
 
 class PeopleFilters(InputSchema):

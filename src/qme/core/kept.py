@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from qme.accounts.models import User
+from qme.organisations.models import Organisation, Role
 from qme.reports import cache as versioned
 
 T = TypeVar("T")
@@ -56,20 +59,34 @@ def render_main(template: str, context: dict[str, Any], title: str) -> KeptMain:
     )
 
 
+#: What every kept page depends on besides its own data: the person it is kept for, their
+#: roles and organisations (what they may see and do), and the permissions' content types.
+VIEWER_READS: tuple[type[models.Model], ...] = (User, Role, Organisation, ContentType)
+
+#: The pages whose reads were found watched (checked once per process).
+_checked: set[str] = set()
+
+
 @dataclass(frozen=True)
 class KeptPage:
-    """A page whose main part is kept: its name, and every model whose rows its main part reads.
-    The app that declares it watches `reads` when it starts (`AppConfig.ready`)."""
+    """A page whose main part is kept: its name, and every model whose rows its main part reads
+    (VIEWER_READS are added). The app that declares it watches `reads` when it starts
+    (`AppConfig.ready`)."""
 
     name: str
     reads: tuple[type[models.Model], ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", tuple(dict.fromkeys((*VIEWER_READS, *self.reads))))
 
     def keep(self, request: HttpRequest, parts: Any, compute: Callable[[], T]) -> T:
         """`compute()` for this person and `parts` (everything besides the person, the
         language, the day and the rows of `reads` that it depends on), from the cache while
         none of `reads` has changed."""
-        if not versioned.watches(self.reads):
-            raise ImproperlyConfigured(f"{self.name}: watch its reads in AppConfig.ready")
+        if self.name not in _checked:
+            if not versioned.watches(self.reads):
+                raise ImproperlyConfigured(f"{self.name}: watch its reads in AppConfig.ready")
+            _checked.add(self.name)
         return versioned.remember(
             f"page:{self.name}", self.reads, (request.user.pk, parts), compute
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -17,11 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qme.accounts.models import User
 from qme.core import kept, ratelimit
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require, require_visible
-from qme.organisations.models import Organisation, Role
 from qme.training.models import Traineeship
 
 from . import services
@@ -63,10 +60,6 @@ def _traineeship(request: HttpRequest, pk: int, *, cadence: bool = True) -> Trai
 FEEDBACK_LIST = kept.KeptPage(
     "trainee-feedback",
     (
-        User,
-        Role,  # what the person may do, and see
-        Organisation,
-        ContentType,
         Traineeship,
         Feedback,
         Feedback.competencies.through,
@@ -82,10 +75,6 @@ FEEDBACK_LIST = kept.KeptPage(
 REVIEW = kept.KeptPage(
     "progress-review",
     (
-        User,
-        Role,  # what the person may do, and see
-        Organisation,
-        ContentType,
         Traineeship,
         Review,
         Feedback,

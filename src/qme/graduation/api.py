@@ -4,20 +4,17 @@ public verification of a diploma."""
 import datetime as dt
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qme.accounts.models import User
 from qme.api.kept import kept_list
 from qme.api.schemas import ErrorOut, InputSchema
 from qme.core import ratelimit
 from qme.core.kept import KeptPage
 from qme.core.permissions import require, require_visible
-from qme.organisations.models import Organisation, Role
 from qme.training.models import Traineeship
 
 from . import issuing, reasons, services
@@ -28,7 +25,7 @@ router = Router(tags=["graduation"])
 #: The lists kept until what they list changes (qme.api.kept).
 CASES = KeptPage(
     "api-graduation-cases",
-    (User, Role, Organisation, ContentType, GraduationCase, BoardVote, Traineeship),
+    (GraduationCase, BoardVote, Traineeship),
 )
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 

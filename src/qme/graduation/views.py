@@ -11,13 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core import kept, ratelimit
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require, require_visible
 from qme.feedback.models import Review
-from qme.organisations.models import Organisation
 from qme.training import selectors as training_selectors
 from qme.training.models import Traineeship
 
@@ -29,7 +27,7 @@ from .models import CaseStatus, Diploma, GraduationCase, IssuerKey, StatusList
 #: `qme.core.kept`): the diploma with its trainee, the issuer's keys and the status lists.
 VERIFICATION = kept.KeptPage(
     "diploma-verification",
-    (Diploma, Traineeship, User, Organisation, IssuerKey, StatusList),
+    (Diploma, Traineeship, IssuerKey, StatusList),
 )
 
 

@@ -1,12 +1,10 @@
 """API for organisations, departments and roles: the same services and rules as the pages."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from qme.accounts.models import User
 from qme.api.kept import kept_list
 from qme.api.schemas import (
     DepartmentIn,
@@ -29,7 +27,7 @@ from .models import Department, Organisation, OrganisationKind, Region, Role
 router = Router(tags=["organisations"])
 
 #: The lists kept until what they list changes (qme.api.kept).
-ORGANISATIONS = KeptPage("api-organisations", (User, Role, Organisation, Department, ContentType))
+ORGANISATIONS = KeptPage("api-organisations", (Department,))
 
 
 class OrganisationFilters(InputSchema):

@@ -4,7 +4,6 @@ pages. The list of open positions is public."""
 import datetime as dt
 from typing import Any, Literal, TypeVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -19,7 +18,7 @@ from qme.api.kept import kept_list
 from qme.api.schemas import ErrorOut, InputSchema
 from qme.core.kept import KeptPage
 from qme.core.permissions import require, require_visible
-from qme.organisations.models import Department, Organisation, Region, Role
+from qme.organisations.models import Department, Organisation, Region
 
 from . import selectors, services
 from .models import Position, PositionRequest, PositionStatus, RequestComment, RequestStatus
@@ -29,14 +28,12 @@ router = Router(tags=["positions"])
 #: The lists kept until what they list changes (qme.api.kept).
 REQUESTS = KeptPage(
     "api-requests",
-    (User, Role, Organisation, Department, ContentType, PositionRequest, RequestComment),
+    (Department, PositionRequest, RequestComment),
 )
-POSITIONS = KeptPage(
-    "api-positions", (User, Role, Organisation, Department, ContentType, Position, PositionRequest)
-)
+POSITIONS = KeptPage("api-positions", (Department, Position, PositionRequest))
 OPEN_POSITIONS = KeptPage(
     "api-open-positions",
-    (User, Role, Organisation, Department, ContentType, Position, PositionRequest),
+    (Department, Position, PositionRequest),
 )
 
 

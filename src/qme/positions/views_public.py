@@ -11,10 +11,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from qme.accounts.models import User
 from qme.core import kept
 from qme.core.pagination import paginate, querystring_without_page
-from qme.organisations.models import Organisation
 
 from . import selectors
 from .forms import PublicFilterForm
@@ -22,7 +20,7 @@ from .models import Position, PositionRequest
 
 #: The public list of open positions (its main part, per visitor, filters and page:
 #: `qme.core.kept`), the page most visitors from outside open.
-PUBLIC_LIST = kept.KeptPage("public-positions", (Position, PositionRequest, Organisation, User))
+PUBLIC_LIST = kept.KeptPage("public-positions", (Position, PositionRequest))
 
 
 def position_list(request: HttpRequest) -> HttpResponse:

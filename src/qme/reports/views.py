@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +27,7 @@ from qme.core.pagination import querystring_without_page
 from qme.core.permissions import require
 from qme.feedback.models import Feedback, ProgrammeSettings, Review
 from qme.graduation.models import GraduationCase
-from qme.organisations.models import Organisation, Region, Role
+from qme.organisations.models import Organisation, Region
 from qme.positions.models import Position, PositionRequest
 from qme.selection.models import Application, Offer
 from qme.training.models import Curriculum, ItemRecord, PlanItem, Traineeship, TrainingPlan
@@ -255,9 +254,7 @@ REPORTS: dict[str, Report] = {
 REPORT_PAGES = {
     slug: kept.KeptPage(
         f"report:{slug}",
-        tuple(
-            dict.fromkeys((User, Role, Organisation, ContentType, *COHORT_SOURCES, *report.reads))
-        ),
+        (*COHORT_SOURCES, *report.reads),
     )
     for slug, report in REPORTS.items()
 }

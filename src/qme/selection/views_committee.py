@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -41,10 +40,8 @@ from .views_applicant import DOCUMENT_LABELS
 RESULTS_PER_PAGE = 10
 
 #: The committee's scores side by side (its main part, per person, stage and page:
-#: `qme.core.kept`); what the ranking reads, and the content types of the permissions.
-RESULTS = kept.KeptPage(
-    "committee-results", (*selectors.RANKING_READS, PositionRequest, ContentType)
-)
+#: `qme.core.kept`): what the ranking reads.
+RESULTS = kept.KeptPage("committee-results", (*selectors.RANKING_READS, PositionRequest))
 
 
 def _position(request: HttpRequest, pk: int) -> Position:

@@ -4,19 +4,16 @@ progress. The same services and rules as the pages."""
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qme.accounts.models import User
 from qme.api.kept import kept_list
 from qme.api.schemas import ErrorOut, InputSchema
 from qme.core.kept import KeptPage
 from qme.core.permissions import require_visible
-from qme.organisations.models import Organisation, Role
 
 from . import selectors, services
 from .models import (
@@ -42,10 +39,6 @@ router = Router(tags=["training"])
 TRAINEESHIPS = KeptPage(
     "api-traineeships",
     (
-        User,
-        Role,
-        Organisation,
-        ContentType,
         Traineeship,
         Curriculum,
         DesignProject,

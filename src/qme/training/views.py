@@ -8,7 +8,6 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core import kept
 from qme.core.errors import ActionRefused
@@ -28,7 +26,6 @@ from qme.core.pagination import paginate, querystring_without_page
 from qme.core.permissions import require, require_visible
 from qme.feedback import services as feedback_services
 from qme.feedback.models import Feedback, ProgrammeSettings
-from qme.organisations.models import Organisation, Role
 
 from . import selectors, services
 from .forms import (
@@ -63,10 +60,6 @@ from .models import (
 RECORD = kept.KeptPage(
     "trainee-record",
     (
-        User,
-        Role,  # what the person may do, and see
-        Organisation,
-        ContentType,
         Traineeship,
         Curriculum,
         Curriculum.mandatory.through,
