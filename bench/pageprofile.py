@@ -90,6 +90,13 @@ def _python_profile(send, limit: int) -> None:
     for _ in range(5):
         send()
     profiler.disable()
+    callees = os.environ.get("QME_PROFILE_CALLEES")
+    if callees:  # what these functions (a name each, comma-separated) spend their time on
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_callees(
+            "|".join(callees.split(","))
+        )
+        print(out.getvalue())
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(limit)

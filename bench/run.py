@@ -16,7 +16,9 @@ It
 6. writes bench/results/latest.json and bench/results/latest.md.
 
 Options: --fresh, --seed-only, --seconds N (per page, default 10), --concurrency N (default 8),
---web-workers N (default: what `qme serve` starts, 2 x CPUs + 1), --skip-batch, --database-url URL.
+--web-workers N (default: what `qme serve` starts, 2 x CPUs + 1), --skip-batch, --database-url URL,
+--pages TEXT ... (measure only the floor and the pages whose name holds one of the texts, print
+their figures and leave bench/results/ as it is: for trying a change to one page).
 """
 
 from __future__ import annotations
@@ -180,6 +182,9 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=None)
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--seed-only", action="store_true", help="seed (if needed) and stop")
+    parser.add_argument(
+        "--pages", nargs="+", metavar="TEXT", help="only these pages (and the floor); print only"
+    )
     args = parser.parse_args()
 
     WORK.mkdir(exist_ok=True)
@@ -191,6 +196,8 @@ def main() -> int:
     batch: list[dict] = []
     if seed_seconds is not None:
         batch.append({"name": "seed the national data set", "seconds": seed_seconds})
+    if args.pages:
+        args.skip_batch = True
     if not args.skip_batch:
         print("Timing the batch work …", flush=True)
         out = WORK / "batch.json"
@@ -207,6 +214,13 @@ def main() -> int:
     specs_file = WORK / "specs.json"
     subprocess.run([sys.executable, str(HERE / "prepare.py"), str(specs_file)], env=env, check=True)
     specs = json.loads(specs_file.read_text())
+    if args.pages:
+        specs = [
+            spec
+            for spec in specs
+            if spec["name"] == "floor" or any(t.lower() in spec["name"].lower() for t in args.pages)
+        ]
+        specs_file.write_text(json.dumps(specs))
 
     server = _start_server(env, args.web_workers)
     try:
@@ -257,6 +271,9 @@ def main() -> int:
             }
         )
     machine = _machine()
+    if args.pages:
+        print(_markdown(pages, batch, machine, args))
+        return 1 if failed else 0
     (RESULTS / "latest.json").write_text(json.dumps(pages + batch, indent=2) + "\n")
     (RESULTS / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
     (RESULTS / "latest.md").write_text(_markdown(pages, batch, machine, args))

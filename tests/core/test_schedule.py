@@ -17,17 +17,21 @@ def test_it_enqueues_a_job_once_per_period(db):
         "expire-offers",
         "delete-applicant-data",
         "start-traineeships",
+        "feedback-notices",
         "feedback-reminders",
         "feedback-request-reminders",
         "schedule-reviews",
         "notification-digest",
         "prune-sent-email",
         "delete-stale-drafts",
+        "prune-task-results",
     ]
-    assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == []
+    assert enqueue_due_jobs(now + dt.timedelta(seconds=30)) == []
+    assert enqueue_due_jobs(now + dt.timedelta(minutes=30)) == ["feedback-notices"]
     assert enqueue_due_jobs(now + dt.timedelta(hours=1)) == [
         "close-expired-positions",
         "expire-offers",
+        "feedback-notices",
     ]
     assert ScheduledJob.objects.get(
         name="close-expired-positions"

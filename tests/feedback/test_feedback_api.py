@@ -8,6 +8,7 @@ import pytest
 from qme.accounts.services import create_api_token
 from qme.feedback import services
 from qme.feedback.models import Competency, Feedback, Framework, Response, Side
+from qme.feedback.services import send_feedback_notices
 from qme.training.models import TraineeshipStatus
 from tests.factories import UserFactory
 from tests.helpers import api
@@ -33,6 +34,8 @@ def test_it_lets_a_supervisor_give_feedback(world, traineeship, client_for, emai
             f"traineeships/{traineeship.pk}/feedback",
             api_payload(chosen, rating=2),
         )
+        assert sent == [], "the trainee is told by the worker's job"
+        send_feedback_notices()
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["side"] == Side.HOSPITAL

@@ -1,6 +1,6 @@
 """Supervisors and the doctor of a traineeship give feedback tagged with one to three competencies
-of the current framework; vague feedback warns first; the trainee sees it at once, is e-mailed,
-and can respond, which e-mails the author."""
+of the current framework; vague feedback warns first; the trainee sees it at once, is e-mailed
+by the worker's job within a minute, and can respond, which e-mails the author."""
 
 from __future__ import annotations
 
@@ -58,7 +58,10 @@ def test_it_lets_each_supervisor_and_the_doctor_give_feedback_from_their_side(
     assert feedback.went_well == SPECIFIC["went_well"]
     assert feedback.subject == "ICU alarm filter"
     assert AuditEvent.objects.filter(action="feedback.given").count() == 1
-    # The trainee is told at once, in their language, with a link to read it.
+    # The trainee is told by the worker's job (within a minute), with a link to read it.
+    assert sent == []
+    with emails() as sent:
+        services.send_feedback_notices()
     assert [m.to for m in sent] == [[world.trainee_a.email]]
     assert author.full_name in sent[0].subject
     assert f"/feedback/{traineeship.pk}/" in sent[0].body
@@ -141,6 +144,7 @@ def test_it_warns_about_vague_feedback_and_saves_it_only_when_sent_anyway(
         response = client.post(
             f"/feedback/{traineeship.pk}/give/", form_data(send_anyway="on", **VAGUE)
         )
+        services.send_feedback_notices()
     assert response.status_code == 302
     assert Feedback.objects.get().went_well == "Good job."
     assert len(sent) == 1

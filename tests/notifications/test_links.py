@@ -54,11 +54,13 @@ def test_a_sign_off_request_notifies_the_supervisor_with_the_record(world, own_c
 
 
 def test_feedback_given_notifies_the_trainee_with_the_feedback_page(world, own_client, emails):
+    from qme.feedback.services import send_feedback_notices
     from tests.feedback_support import traineeship_for
 
     traineeship = traineeship_for(world)
     with emails():
         give(world.supervisor_a, traineeship)
+        send_feedback_notices()
     notification = Notification.objects.get(kind="feedback_given")
     assert notification.recipient == world.trainee_a
     assert notification.link == f"/feedback/{traineeship.pk}/"

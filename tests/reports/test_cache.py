@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -76,26 +77,62 @@ def test_it_shows_new_feedback_at_once(world, followed, client_for):
     assert rows[1] == ["Amstelland Medisch Centrum", "1", "1", "1", "", "1", "100.0"]
 
 
-def test_it_computes_again_what_it_computed_before_a_change_was_committed(
-    world, followed, client_for, django_capture_on_commit_callbacks
-):
-    office = signed_in(world.office)
-    office.get(CADENCE)
-    cached = queries(office, CADENCE)
-    with django_capture_on_commit_callbacks() as committed:
-        api(
-            client_for(world.supervisor_a),
-            "post",
-            f"traineeships/{followed.pk}/feedback",
-            api_payload(),
-        )
-        # Another reader, before the commit: the figures are computed and kept.
-        assert queries(office, CADENCE) > cached
-        assert queries(office, CADENCE) == cached
-    for callback in committed:
-        callback()
-    # Committed: what was kept in between is not used.
-    assert queries(office, CADENCE) > cached
+@pytest.mark.django_db(transaction=True)
+def test_what_a_transaction_computes_from_its_own_writes_is_never_shown_to_others(world):
+    """Real commits: the writes of a transaction move the versions on for everyone when it
+    commits, not before; what the writing process computed from its rows meanwhile is kept
+    under versions of its own and never used again after the commit."""
+    from django.db import transaction
+
+    from qme.feedback.models import Feedback
+    from qme.training.models import Traineeship
+
+    key = versioned._version_key(Traineeship)
+    compute = _counter()
+    reads = [Traineeship, Feedback]
+    assert versioned.remember("test", reads, None, compute) == 1
+    before = cache.get(key)
+    traineeship = traineeship_for(world, days_ago=60)
+    assert versioned.remember("test", reads, None, compute) == 2
+    after_first = cache.get(key)
+    assert after_first != before, "a write outside a transaction counts at once"
+
+    with transaction.atomic():
+        Traineeship.objects.filter(pk=traineeship.pk).update(status_reason="moved")
+        # Not yet for others: the version in the cache has not moved.
+        assert cache.get(key) == after_first
+        # This process sees its own write, and keeps what it computed under its own versions.
+        assert versioned.remember("test", reads, None, compute) == 3
+        assert versioned.remember("test", reads, None, compute) == 3
+        Traineeship.objects.filter(pk=traineeship.pk).update(status_reason="moved again")
+        assert versioned.remember("test", reads, None, compute) == 4
+    assert cache.get(key) != after_first, "committed: moved on for everyone"
+    assert versioned.remember("test", reads, None, compute) == 5
+    assert versioned.remember("test", reads, None, compute) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_rolled_back_changes_nothing_kept(world):
+    from django.db import transaction
+
+    from qme.training.models import Traineeship
+
+    traineeship = traineeship_for(world, days_ago=60)
+    key = versioned._version_key(Traineeship)
+    compute = _counter()
+    assert versioned.remember("test", [Traineeship], None, compute) == 1
+    version = cache.get(key)
+
+    def refused_change() -> None:
+        with transaction.atomic():
+            Traineeship.objects.filter(pk=traineeship.pk).update(status_reason="never")
+            assert versioned.remember("test", [Traineeship], None, compute) == 2
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        refused_change()
+    assert cache.get(key) == version
+    assert versioned.remember("test", [Traineeship], None, compute) == 1, "kept as before"
 
 
 def test_it_keeps_the_figures_when_someone_only_signs_in(world, followed):

@@ -4,8 +4,10 @@ after commit.
 `queue_email` sends one e-mail to an address (also to someone without an account, such as an
 anonymous multisource rater). `notify_people` is for events that ask something of people with an
 account: each gets a notification in the app with a direct link, and an e-mail now or in their
-daily digest, as they chose. Every e-mail is recorded as a `notifications.EmailDelivery` row that
-the worker updates on each attempt; a failure is listed for the programme office to retry.
+daily digest, as they chose; `notify_later` does the same in the worker, for the events of every
+day whose author should not wait for it (feedback given and answered). Every e-mail is recorded
+as a `notifications.EmailDelivery` row that the worker updates on each attempt; a failure is
+listed for the programme office to retry.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .tasks import deliver_email
+from .tasks import deliver_email, notify
 
 if TYPE_CHECKING:
     from qme.notifications.models import EmailDelivery, Notification
@@ -123,6 +125,26 @@ def summary(body: str) -> str:
     return text
 
 
+def _checked_link(template: str, link: Any) -> str:
+    if not isinstance(link, str) or not link.startswith("/") or link.startswith("//"):
+        raise ValueError(f"notify_people({template!r}) needs the absolute path of the page")
+    return link
+
+
+def notify_later(
+    people: Iterable[Any], template: str, context: dict[str, Any], *, link: str
+) -> None:
+    """`notify_people`, done by the worker: the task is queued in the current transaction (a
+    row of the task queue, written with the action), so the people are notified once the
+    action is committed and never for an action rolled back. For the events of every day,
+    where rendering each person's notification and e-mail would keep the author waiting.
+    `context` must be JSON (names, dates as text), as the task's arguments are."""
+    _checked_link(template, link)
+    ids = list(dict.fromkeys(person.pk for person in people if person is not None))
+    if ids:
+        notify.enqueue(people=ids, template=template, context=context, link=link)
+
+
 def notify_people(
     people: Iterable[Any],
     template: str,
@@ -139,9 +161,7 @@ def notify_people(
     a digest cannot carry it. None entries (an unfilled role) are skipped."""
     from qme.notifications.models import EmailChoice, Notification, NotificationSettings
 
-    link = link or context.get("path")
-    if not isinstance(link, str) or not link.startswith("/") or link.startswith("//"):
-        raise ValueError(f"notify_people({template!r}) needs the absolute path of the page")
+    link = _checked_link(template, link or context.get("path"))
     context = {**context, "path": context.get("path", link)}
     recipients: list[Any] = []
     seen: set[int] = set()

@@ -20,6 +20,7 @@ class Job:
 
     def task(self) -> Task:
         from qme.accounts import tasks as account_tasks
+        from qme.core import tasks as core_tasks
         from qme.feedback import tasks as feedback_tasks
         from qme.notifications import tasks as notification_tasks
         from qme.positions import tasks as position_tasks
@@ -31,12 +32,14 @@ class Job:
             "expire-offers": selection_tasks.expire_offers,
             "delete-applicant-data": selection_tasks.delete_expired_applicant_data,
             "start-traineeships": training_tasks.start_due_traineeships,
+            "feedback-notices": feedback_tasks.send_feedback_notices,
             "feedback-reminders": feedback_tasks.send_cadence_reminders,
             "feedback-request-reminders": feedback_tasks.send_request_reminders,
             "schedule-reviews": feedback_tasks.schedule_due_reviews,
             "notification-digest": notification_tasks.send_digests,
             "prune-sent-email": notification_tasks.prune_sent_email,
             "delete-stale-drafts": account_tasks.delete_stale_drafts,
+            "prune-task-results": core_tasks.prune_task_results,
         }[self.name]
 
 
@@ -45,12 +48,14 @@ JOBS = (
     Job("expire-offers", dt.timedelta(hours=1)),
     Job("delete-applicant-data", dt.timedelta(hours=6)),
     Job("start-traineeships", dt.timedelta(hours=6)),
+    Job("feedback-notices", dt.timedelta(minutes=1)),
     Job("feedback-reminders", dt.timedelta(hours=12)),
     Job("feedback-request-reminders", dt.timedelta(hours=12)),
     Job("schedule-reviews", dt.timedelta(hours=24)),
     Job("notification-digest", dt.timedelta(hours=24)),
     Job("prune-sent-email", dt.timedelta(hours=24)),
     Job("delete-stale-drafts", dt.timedelta(hours=24)),
+    Job("prune-task-results", dt.timedelta(hours=24)),
 )
 
 

@@ -1,4 +1,5 @@
-"""Background tasks of the core: delivering e-mail, with retries.
+"""Background tasks of the core: delivering e-mail, with retries, and notifying people of the
+events of every day (`qme.core.mail.notify_later`).
 
 Each e-mail is a `notifications.EmailDelivery` row (see qme.core.mail); the task is given its
 id and records every attempt on it: attempts, the last error, and finally `sent` or, after the
@@ -132,3 +133,37 @@ def deliver_email(
         raise
     logger.info("e-mail delivered", extra={"to": to, "subject": subject})
     return sent
+
+
+@task(queue_name="default")
+def notify(*, people: list[int], template: str, context: dict[str, Any], link: str) -> int:
+    """Notify these people (ids, in this order) as `qme.core.mail.notify_people` does: queued by
+    `notify_later` in the transaction of the action, so it runs once that action is committed.
+    Returns the number of notifications made."""
+    from django.db import transaction
+
+    from qme.accounts.models import User
+
+    from .mail import notify_people
+
+    found = User.objects.in_bulk(people)
+    with transaction.atomic():
+        made = notify_people(
+            [found[pk] for pk in people if pk in found], template, context, link=link
+        )
+    return len(made)
+
+
+#: Days the task queue keeps what it ran (a failed task's result for as long as a failed e-mail).
+TASK_RESULTS_DAYS = 14
+
+
+@task(queue_name="default")
+def prune_task_results() -> None:
+    """Forget the results of tasks that finished more than TASK_RESULTS_DAYS ago: the queue
+    would otherwise keep a row for every e-mail and every run of a periodic job for ever."""
+    from django.core.management import call_command
+    from django_tasks_db.backend import DatabaseBackend
+
+    if isinstance(prune_task_results.get_backend(), DatabaseBackend):
+        call_command("prune_db_task_results", min_age_days=TASK_RESULTS_DAYS, verbosity=0)

@@ -8,9 +8,11 @@ from qme.accounts.models import User
 from .models import Competency, DeliverableKind, Outcome, ProgrammeSettings
 
 
-class CompetencyChoice(forms.ModelMultipleChoiceField):
+class DatabaseIdChoice(forms.ModelMultipleChoiceField):
+    """Objects chosen by id; an id beyond a database integer is refused as no id at all (SQLite
+    would overflow on it)."""
+
     def _check_values(self, value):
-        # An id beyond a database integer is no competency (SQLite would overflow on it).
         for pk in value:
             text = str(pk).strip()
             if text.lstrip("-").isdigit() and abs(int(text)) > 2**63 - 1:
@@ -20,6 +22,25 @@ class CompetencyChoice(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class CompetencyChoice(DatabaseIdChoice):
+    #: The competencies that may be chosen, when the view has them already (kept in the cache:
+    #: `services.framework_competencies`); the answer is then checked against them, not read.
+    known: list[Competency] | None = None
+
+    def _check_values(self, value):
+        if self.known is None:
+            return super()._check_values(value)
+        chosen = {str(pk).strip() for pk in value}
+        for pk in chosen:
+            if not any(str(c.pk) == pk for c in self.known):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return [c for c in self.known if str(c.pk) in chosen]
 
     def label_from_instance(self, obj: Competency) -> str:
         from django.utils.translation import get_language
@@ -59,10 +80,11 @@ class FeedbackForm(forms.Form):
         label=_("Send it as it is"), required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, framework=None, **kwargs) -> None:
+    def __init__(self, *args, framework=None, competencies=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if framework is not None:
             self.fields["competencies"].queryset = framework.competencies.all()
+            self.fields["competencies"].known = competencies
 
     def clean_competencies(self):
         chosen = self.cleaned_data["competencies"]
@@ -119,10 +141,11 @@ class RoundForm(forms.Form):
         label=_("Days to answer"), min_value=3, max_value=60, initial=21
     )
 
-    def __init__(self, *args, framework=None, **kwargs) -> None:
+    def __init__(self, *args, framework=None, competencies=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if framework is not None:
             self.fields["competencies"].queryset = framework.competencies.all()
+            self.fields["competencies"].known = competencies
 
     def clean_respondents(self) -> list[dict[str, str]]:
         from django.core.validators import validate_email
@@ -222,18 +245,8 @@ class ReviewForm(forms.Form):
             self.fields["outcome"].required = True
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        # An id beyond a database integer is nobody (SQLite would overflow on it).
-        for pk in value:
-            text = str(pk).strip()
-            if text.lstrip("-").isdigit() and abs(int(text)) > 2**63 - 1:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
+class PeopleChoice(DatabaseIdChoice):
+    """People chosen by id (an id beyond a database integer is nobody)."""
 
 
 class AssessmentForm(forms.Form):

@@ -83,11 +83,20 @@ class Feedback(models.Model):
     to_improve = models.TextField(_("what to improve"), max_length=5000)
     next_step = models.TextField(_("the agreed next step"), max_length=5000)
     given_at = models.DateTimeField(default=timezone.now, db_index=True)
+    #: The trainee has not been told of this entry yet: the worker's job `feedback-notices`
+    #: notifies them and clears it (`services.send_feedback_notices`), so that giving feedback
+    #: writes no notification, e-mail or task of its own.
+    notice_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-given_at", "-id"]
         indexes = [
-            models.Index(fields=["traineeship", "side", "-given_at"], name="feedback_cadence_idx")
+            models.Index(fields=["traineeship", "side", "-given_at"], name="feedback_cadence_idx"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(notice_pending=True),
+                name="feedback_notice_pending_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 from qme.accounts.models import User
 from qme.audit.services import record_event
 from qme.core.errors import ActionRefused, NotAllowed
-from qme.core.mail import notify_people, queue_email
+from qme.core.mail import notify_later, notify_people, queue_email
 from qme.core.permissions import require
 from qme.organisations.models import Role, RoleKind
+from qme.reports import cache as versioned
 from qme.training.models import Traineeship, TraineeshipStatus
 
 from . import framework
@@ -60,8 +62,16 @@ class VagueFeedback(ValidationError):
     """The feedback may be too vague; the giver can improve it or send it anyway."""
 
 
+def _current() -> Framework | None:
+    return Framework.objects.filter(is_current=True).first()
+
+
 def current_framework() -> Framework:
-    current = Framework.objects.filter(is_current=True).first()
+    """The competency framework feedback is given on now (made from the default competencies
+    the first time). Kept in the versioned cache: every feedback form reads it."""
+    current = versioned.remember(
+        "feedback:current-framework", (Framework,), (), _current, local=True
+    )
     if current is not None:
         return current
     with transaction.atomic():
@@ -83,6 +93,17 @@ def current_framework() -> Framework:
             for i, (area, en, nl, d_en, d_nl) in enumerate(framework.DEFAULT_COMPETENCIES, start=1)
         )
     return current
+
+
+def framework_competencies(framework: Framework) -> list[Competency]:
+    """The framework's competencies in their order, kept in the versioned cache."""
+    return versioned.remember(
+        "feedback:competencies",
+        (Competency,),
+        framework.pk,
+        lambda: list(framework.competencies.all()),
+        local=True,
+    )
 
 
 def side_of(user: User, traineeship: Traineeship) -> str:
@@ -146,30 +167,63 @@ def give_feedback(
     warnings = vagueness(went_well, to_improve, next_step)
     if warnings and not send_anyway:
         raise VagueFeedback(warnings, code="vague")
-    feedback = Feedback.objects.create(
-        traineeship=traineeship,
-        author=actor,
-        side=side_of(actor, traineeship),
-        subject=subject.strip()[:200],
-        rating=int(rating),
-        went_well=went_well.strip(),
-        to_improve=to_improve.strip(),
-        next_step=next_step.strip(),
-    )
-    feedback.competencies.set(competencies)
+    # The entry's creation is recorded once, as the event below (who, when, for whom, the
+    # entry's id); auditlog records what changes afterwards (docs/architecture.md, Audit).
+    with disable_auditlog():
+        feedback = Feedback.objects.create(
+            traineeship=traineeship,
+            author=actor,
+            side=side_of(actor, traineeship),
+            subject=subject.strip()[:200],
+            rating=int(rating),
+            went_well=went_well.strip(),
+            to_improve=to_improve.strip(),
+            next_step=next_step.strip(),
+            notice_pending=True,  # the trainee is told by the worker: send_feedback_notices
+        )
+    # A new entry has no competencies to compare with or signal about: one INSERT.
+    tagged = Feedback.competencies.through
+    tagged.objects.bulk_create(tagged(feedback=feedback, competency=c) for c in competencies)
     record_event(
         actor=actor,
         action="feedback.given",
         target=traineeship,
-        data={"side": feedback.side, "rating": feedback.rating},
-    )
-    notify_people(
-        [traineeship.trainee],
-        "feedback_given",
-        {"by": actor.full_name},
-        link=reverse("feedback:list", args=[traineeship.pk]),
+        data={"side": feedback.side, "rating": feedback.rating, "feedback": feedback.pk},
     )
     return feedback
+
+
+#: Feedback entries a run of `send_feedback_notices` takes in one transaction.
+NOTICE_BATCH = 200
+
+
+def send_feedback_notices() -> int:
+    """Tell each trainee of the feedback they were given since the last run: a notification
+    with its e-mail (now or in their digest, as they chose), in their language. Run by the
+    worker every minute (`qme.core.schedule`). Each batch is taken with SKIP LOCKED and
+    cleared in the transaction that notifies, so two runs never tell anyone twice, and an
+    entry whose notification failed is tried again on the next run. Returns the number of
+    entries told of."""
+    told = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Feedback.objects.filter(notice_pending=True)
+                .select_related("author", "traineeship__trainee")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")[:NOTICE_BATCH]
+            )
+            for feedback in batch:
+                notify_people(
+                    [feedback.traineeship.trainee],
+                    "feedback_given",
+                    {"by": feedback.author.full_name},
+                    link=reverse("feedback:list", args=[feedback.traineeship_id]),
+                )
+            Feedback.objects.filter(pk__in=[f.pk for f in batch]).update(notice_pending=False)
+        told += len(batch)
+        if len(batch) < NOTICE_BATCH:
+            return told
 
 
 @transaction.atomic
@@ -179,7 +233,7 @@ def respond(*, actor: User, feedback: Feedback, body: str) -> Response:
         raise ValidationError({"body": _("Write your response.")})
     response = Response.objects.create(feedback=feedback, author=actor, body=body.strip()[:5000])
     record_event(actor=actor, action="feedback.responded", target=feedback.traineeship)
-    notify_people(
+    notify_later(
         [feedback.author],
         "feedback_response",
         {"trainee": actor.full_name},

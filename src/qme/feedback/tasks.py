@@ -6,6 +6,12 @@ from . import services
 
 
 @task()
+def send_feedback_notices() -> int:
+    """Tell trainees of the feedback they were given since the last run."""
+    return services.send_feedback_notices()
+
+
+@task()
 def send_cadence_reminders() -> int:
     """Remind supervisors (and then the programme office) of trainees without recent feedback."""
     return services.send_cadence_reminders()

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,9 +16,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qme.accounts.models import User
 from qme.core import kept, ratelimit
 from qme.core.errors import ActionRefused
 from qme.core.permissions import require, require_visible
+from qme.organisations.models import Organisation
+from qme.reports import cache as versioned
 from qme.training.models import Traineeship
 
 from . import services
@@ -47,13 +50,27 @@ from .models import Request as FeedbackRequest
 
 def _traineeship(request: HttpRequest, pk: int, *, cadence: bool = True) -> Traineeship:
     """The traineeship the person may see (else 404), with the days since the last feedback of
-    each side unless `cadence` is False (a page that does not show them)."""
+    each side unless `cadence` is False (a page that does not show them: giving feedback and
+    responding, the most frequent actions, which take it from the versioned cache)."""
     traineeships = Traineeship.objects.select_related("trainee", "hospital", "university")
-    traineeship = get_object_or_404(
-        services.with_cadence(traineeships) if cadence else traineeships, pk=pk
-    )
+    if cadence:
+        traineeship = get_object_or_404(services.with_cadence(traineeships), pk=pk)
+    else:
+        traineeship = versioned.remember(
+            "feedback:traineeship",
+            TRAINEESHIP_READS,
+            pk,
+            lambda: traineeships.filter(pk=pk).first(),
+            local=True,
+        )
+        if traineeship is None:
+            raise Http404
     require_visible(request.user, "training.view_traineeship", traineeship)
     return traineeship
+
+
+#: What `_traineeship` reads: the traineeship, its trainee, hospital and university.
+TRAINEESHIP_READS = (Traineeship, User, Organisation)
 
 
 #: A trainee's feedback (its main part, per person, traineeship and page: `qme.core.kept`).
@@ -153,7 +170,11 @@ def give(request: HttpRequest, pk: int) -> HttpResponse:
     traineeship = _traineeship(request, pk, cadence=False)
     require(request.user, "feedback.give", traineeship)
     framework = services.current_framework()
-    form = FeedbackForm(request.POST or None, framework=framework)
+    form = FeedbackForm(
+        request.POST or None,
+        framework=framework,
+        competencies=services.framework_competencies(framework),
+    )
     warnings = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -11,8 +11,10 @@ reads: any statement that writes a row of one of them (an INSERT, UPDATE or DELE
 comes from `save()`, `delete()`, `QuerySet.update()`, `bulk_create()`, a cascade or the admin)
 bumps its version, so figures computed before the change are never shown again. The writes are
 seen where they reach the database (a wrapper of every connection, `_watch_writes`), so no way of
-writing is missed. The version is bumped at once and once more when the transaction commits, so
-figures computed in between, from data not yet committed, are not kept either.
+writing is missed. A write outside a transaction bumps the version at once; the writes of a
+transaction bump theirs together when it commits (one round trip), and until then the process
+that wrote reads under versions of its own (`_Pending`), so what it computes from rows not yet
+committed is never shown to anyone else, and nothing is bumped for a transaction rolled back.
 
 When several processes ask for the same value right after a change (the office's readers of
 a report, the visitors of the public list), one computes it and the others wait for its result
@@ -27,8 +29,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 import re
 import time
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from pathlib import Path
@@ -36,7 +41,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.signals import connection_created
 from django.utils import timezone, translation
 
@@ -59,43 +64,66 @@ def _new_version() -> int:
     return time.time_ns()
 
 
-def _bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # not in the cache (yet, or any more)
-        cache.set(key, _new_version(), timeout=None)
+def _bump(keys: Iterable[str]) -> None:
+    """Move each version on, in one round trip where the cache can (`qme.core.cache`)."""
+    bump_many = getattr(cache, "bump_many", None)
+    if bump_many is not None:
+        bump_many(keys, _new_version)
+        return
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:  # not in the cache (yet, or any more)
+            cache.set(key, _new_version(), timeout=None)
 
 
-class _BumpOnCommit:
-    """Bumps a version when the transaction commits; one per version and transaction."""
+class _Pending:
+    """The writes of the transaction open on a connection: the versions it moves on when it
+    commits (one `on_commit` callback per transaction, all versions in one round trip), and
+    meanwhile this process's own versions of what it wrote, so that what it computes from its
+    uncommitted rows is kept under keys no other process reads, and is never used again once a
+    further write or the commit has made it out of date. A rollback drops the callback, and
+    with it these versions; nothing was bumped for writes that never happened."""
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    def __init__(self) -> None:
+        self.token = uuid.uuid4().hex
+        self.writes: dict[str, int] = {}
 
     def __call__(self) -> None:
         _forget_request_versions()
-        _bump(self.key)
+        _bump(sorted(self.writes))
+
+
+def _pending(connection: Any) -> _Pending | None:
+    if not connection.in_atomic_block:
+        return None
+    for _sids, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _Pending):
+            return callback
+    return None
 
 
 def changed(model: type[models.Model], using: str | None = None) -> None:
-    """The rows of `model` changed: figures computed from it are out of date, now and once the
-    transaction commits."""
+    """The rows of `model` changed: what was computed from it is out of date. Outside a
+    transaction the version moves on at once; inside one, for this process at once and for
+    everyone when the transaction commits."""
     key = _version_key(model)
-    _forget_request_versions()
-    _bump(key)
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(
-        getattr(callback, "key", None) == key
-        for _sids, callback, _robust in connection.run_on_commit
-    ):
-        return  # a transaction that writes many rows bumps once when it commits
-    transaction.on_commit(_BumpOnCommit(key), using=using)
+    if not connection.in_atomic_block:
+        _forget_request_versions()
+        _bump([key])
+        return
+    pending = _pending(connection)
+    if pending is None:
+        pending = _Pending()
+        transaction.on_commit(pending, using=using)
+    pending.writes[key] = pending.writes.get(key, 0) + 1
 
 
 def forget_all() -> None:
     """Every report is out of date (after writing data in bulk, e.g. seeding)."""
     _forget_request_versions()
-    _bump(f"{PREFIX}:generation")
+    _bump([f"{PREFIX}:generation"])
 
 
 def _forget_request_versions() -> None:
@@ -120,18 +148,25 @@ def _fetch_versions(keys: list[str]) -> dict[str, int]:
     return found
 
 
-def _versions(models_: Iterable[type[models.Model]]) -> list[int]:
+def _versions(models_: Iterable[type[models.Model]]) -> list[object]:
     keys = [f"{PREFIX}:generation", *sorted(_version_key(m) for m in models_)]
     memo = _request_versions.get()
     if memo is None:
-        found = _fetch_versions(keys)
-        return [found[key] for key in keys]
-    missing = [key for key in keys if key not in memo]
-    if missing:
-        if not memo:  # the first of the request: every watched model at once
-            missing = sorted({*missing, *(_version_key(m) for m in _TABLES.values())})
-        memo.update(_fetch_versions(missing))
-    return [memo[key] for key in keys]
+        memo = _fetch_versions(keys)
+    else:
+        missing = [key for key in keys if key not in memo]
+        if missing:
+            if not memo:  # the first of the request: every watched model at once
+                missing = sorted({*missing, *(_version_key(m) for m in _TABLES.values())})
+            memo.update(_fetch_versions(missing))
+    pending = _pending(connections[DEFAULT_DB_ALIAS])
+    if pending is None or not pending.writes:
+        return [memo[key] for key in keys]
+    # What this process wrote and has not committed: its own versions (`_Pending`).
+    return [
+        (memo[key], pending.token, pending.writes[key]) if key in pending.writes else memo[key]
+        for key in keys
+    ]
 
 
 def _start_request(**kwargs: Any) -> None:
@@ -164,15 +199,43 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
+#: Small values read by nearly every request (the feedback framework, a traineeship), kept in
+#: this process too, by their full key: `remember(..., local=True)`. At most LOCAL_SIZE, each
+#: for at most MAX_AGE seconds; a key holds the versions, so a change is seen as soon as with
+#: the cache. They are kept pickled, as in the cache: every caller gets objects of its own.
+LOCAL_SIZE = 512
+_local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+
+
 def remember(
-    name: str, reads: Iterable[type[models.Model]], parts: Any, compute: Callable[[], T]
+    name: str,
+    reads: Iterable[type[models.Model]],
+    parts: Any,
+    compute: Callable[[], T],
+    *,
+    local: bool = False,
 ) -> T:
     """`compute()`, or what it gave before for the same `name` and `parts` (which must hold
     everything the result depends on besides the data of `reads`) while none of `reads` has
-    changed, for at most MAX_AGE seconds."""
+    changed, for at most MAX_AGE seconds. `local`: also kept in this process (for small values
+    that no caller changes), which saves the cache's round trip."""
     identity = repr((parts, translation.get_language(), timezone.localdate().isoformat()))
     identity += repr(_versions(reads)) + release()
     key = f"{PREFIX}:{name}:{hashlib.sha256(identity.encode()).hexdigest()}"
+    if not local:
+        return _remember(key, compute)
+    held = _local.get(key)
+    if held is not None and held[0] > time.monotonic():
+        return pickle.loads(held[1])  # noqa: S301 - pickled by this process
+    value = _remember(key, compute)
+    if value is not None:
+        _local[key] = (time.monotonic() + MAX_AGE, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        while len(_local) > LOCAL_SIZE:
+            _local.popitem(last=False)
+    return value
+
+
+def _remember(key: str, compute: Callable[[], T]) -> T:
     found = cache.get(key)
     if found is not None:
         return found

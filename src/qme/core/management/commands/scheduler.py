@@ -10,7 +10,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Check once and exit (for cron).")
-        parser.add_argument("--interval", type=int, default=60, help="Seconds between checks.")
+        parser.add_argument(
+            "--interval",
+            type=int,
+            default=20,
+            help="Seconds between checks (a job runs at most this long after it is due).",
+        )
 
     def handle(self, *args, once: bool, interval: int, **options) -> None:
         while True:
