@@ -27,7 +27,7 @@ NEW_PERSON = {
 
 def after_commit(callbacks) -> list:
     """What waits for the commit, besides the cache's own bookkeeping (reports.cache)."""
-    return [c for c in callbacks if not isinstance(c, versioned._BumpOnCommit)]
+    return [c for c in callbacks if not isinstance(c, versioned._Pending)]
 
 
 def _field_error(response, field: str) -> str:

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0004_design_assessment'),
-        ('training', '0004_list_and_waiting_indexes'),
+        ("feedback", "0004_design_assessment"),
+        ("training", "0004_list_and_waiting_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='feedback',
-            name='notice_pending',
+            model_name="feedback",
+            name="notice_pending",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddIndex(
-            model_name='feedback',
-            index=models.Index(condition=models.Q(('notice_pending', True)), fields=['id'], name='feedback_notice_pending_idx'),
+            model_name="feedback",
+            index=models.Index(
+                condition=models.Q(("notice_pending", True)),
+                fields=["id"],
+                name="feedback_notice_pending_idx",
+            ),
         ),
     ]
