@@ -145,3 +145,91 @@ def test_a_page_whose_reads_are_not_watched_is_refused(world):
     page = kept.KeptPage("unwatched", (Session,))
     with pytest.raises(ImproperlyConfigured):
         page.main(request, None, lambda: ("core/kept_page.html", {}, "Title"))
+
+
+def test_the_frame_around_a_kept_page_is_kept_too(world, traineeship, own_client, monkeypatch):
+    """The base template (navigation, unread count, account menu) is rendered once per person,
+    address and language; each visit fills in its own address, title, main part and token."""
+    client = own_client(world.supervisor_a)
+    url = reverse(FEEDBACK, args=[traineeship.pk])
+    first = _get(client, url)[1]
+    rendered: list[int] = []
+    original = kept._frame
+    monkeypatch.setattr(kept, "_frame", lambda request: rendered.append(1) or original(request))
+    again = _get(client, url)[1]
+    assert rendered == []
+    assert again.count("Sara") >= 1
+    assert "Tim Trainee" in again
+    for mark in (kept.TITLE_MARK, kept.MAIN_MARK, kept.PATH_MARK, kept.CSRF_MARK):
+        assert mark not in first
+        assert mark not in again
+    assert "<title>Feedback: Tim Trainee · QME Programme Office</title>" in again
+    assert f'name="next" value="{url}"' in again
+
+
+def test_the_kept_frame_writes_each_visit_s_own_address(world, traineeship, own_client):
+    client = own_client(world.supervisor_a)
+    url = reverse(FEEDBACK, args=[traineeship.pk])
+    _get(client, url)
+    # As base.html writes it: escaped in the language form, quoted in the sign-in link.
+    text = _get(client, url + "?page=1&x=<b>")[1]
+    assert f'name="next" value="{url}?page=1&amp;x=%3Cb%3E"' in text
+    assert f"?next={url}%3Fpage%3D1%26x%3D%253Cb%253E" in text
+    other = _get(client, url + "?page=2")[1]
+    assert f'name="next" value="{url}?page=2"' in other
+
+
+def test_a_new_notification_shows_at_once_in_the_kept_frame(world, traineeship, own_client):
+    from qme.core.mail import notify_people
+
+    client = own_client(world.trainee_a)
+    url = reverse(FEEDBACK, args=[traineeship.pk])
+    before = _get(client, url)[1]
+    notify_people([world.trainee_a], "feedback_given", {"by": "Sara Supervisor"}, link=url)
+    after = _get(client, url)[1]
+    assert "Notifications: 1 unread" not in before
+    assert "Notifications: 1 unread" in after
+
+
+def test_a_waiting_message_is_shown_in_the_page_around_the_kept_part(world, traineeship):
+    client = Client()
+    client.force_login(world.supervisor_a)
+    url = reverse(FEEDBACK, args=[traineeship.pk])
+    _get(client, url)
+    response = client.post(
+        reverse("feedback:give", args=[traineeship.pk]),
+        {"went_well": "x"},  # refused: the form page, not a message
+    )
+    assert response.status_code == 200
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.SUCCESS, "Your changes have been saved.")
+    from django.http import HttpResponse
+
+    holder = HttpResponse()
+    storage.update(holder)
+    client.cookies["messages"] = holder.cookies["messages"].value
+    text = _get(client, url)[1]
+    assert "Your changes have been saved." in text
+    assert "Tim Trainee" in text
+
+
+@pytest.mark.parametrize("page", [RECORD, FEEDBACK])
+def test_the_kept_frame_gives_the_page_the_base_template_gives(
+    world, traineeship, own_client, monkeypatch, page
+):
+    client = own_client(world.trainee_a)
+    url = reverse(page, args=[traineeship.pk]) + "?page=1"
+    framed = _get(client, url)[1]
+
+    class Waiting:  # as if a message were waiting: the page is rendered without the frame
+        @staticmethod
+        def get_messages(request):
+            return [None]
+
+    monkeypatch.setattr(kept, "messages", Waiting)
+    plain = _get(client, url)[1]
+    token = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    assert token.sub(r"\1", framed) == token.sub(r"\1", plain)

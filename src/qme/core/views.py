@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qme.core import kept
 from qme.core.errors import NotAllowed
 from qme.core.home import kept_home_sections
 from qme.organisations import roles
@@ -21,14 +23,20 @@ from qme.organisations import roles
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {
-            "sections": kept_home_sections(request.user),
-            "held_roles": roles.current_roles(request.user),
-        },
+    """The person's home page: its sections are kept (`kept_home_sections`), and the page
+    around them too (`kept.respond`)."""
+    main = kept.KeptMain(
+        title=_("Home"),
+        html=render_to_string(
+            "core/home_main.html",
+            {
+                "user": request.user,
+                "sections": kept_home_sections(request.user),
+                "held_roles": roles.current_roles(request.user),
+            },
+        ),
     )
+    return kept.respond(request, main)
 
 
 @require_POST
