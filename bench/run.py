@@ -282,7 +282,9 @@ def main() -> int:
             "ratio_to_floor": round(row["rps"] / floor_rps, 3),
         }
         if spec["name"] == "floor" and again is not None and "error" not in again:
-            page.update(rps=floor_rps, rps_first=floor["rps"], rps_last=again["rps"])
+            page.update(
+                rps=floor_rps, rps_first=floor["rps"], rps_last=again["rps"], ratio_to_floor=1.0
+            )
         pages.append(page)
     machine = _machine()
     if args.pages:
