@@ -21,6 +21,7 @@ refusal (a 404) is never kept and never shown to someone else."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -143,8 +144,10 @@ def respond(request: HttpRequest, main: KeptMain, status: int = 200) -> HttpResp
     return HttpResponse(html, status=status)
 
 
+@functools.cache
 def frame_reads() -> tuple[type[models.Model], ...]:
-    """What the base template shows of the data: the navigation and the unread count."""
+    """What the base template shows of the data: the navigation and the unread count (worked
+    out once; the apps that declare them are loaded by the first request)."""
     from qme.core.context_processors import READS as NAVIGATION_READS
     from qme.notifications.selectors import UNREAD_READS
 

@@ -226,6 +226,7 @@ def remember(
         return _remember(key, compute)
     held = _local.get(key)
     if held is not None and held[0] > time.monotonic():
+        _local.move_to_end(key)  # the least recently used go first
         return pickle.loads(held[1])  # noqa: S301 - pickled by this process
     value = _remember(key, compute)
     if value is not None:
