@@ -204,6 +204,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["qme.formats"]
 LANGUAGE_COOKIE_NAME = "qme_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "Europe/Amsterdam"

@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.utils import timezone
 
 from qme.audit.models import AuditEvent
 from qme.organisations.models import RoleKind
@@ -189,6 +190,31 @@ class TestApproving:
         )
         assert error_fields(response) & {"university", "university_id"}
         assert snapshot() == before
+
+    def test_it_offers_a_supervisor_whose_role_began_after_the_server_started(
+        self, world, client_for, time_machine
+    ):
+        """The choice of supervisors is worked out on every visit, not once per process: a
+        server that runs past midnight still offers the people whose role begins that day."""
+        request = submitted_request(world)
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        time_machine.move_to(
+            dt.datetime.combine(tomorrow, dt.time(9), tzinfo=AMSTERDAM), tick=False
+        )
+        newcomer = person_with_role(
+            RoleKind.UNIVERSITY_SUPERVISOR, world.university, full_name="Nora Newcomer"
+        )
+        assert newcomer.roles.get().starts_on == tomorrow
+        response = client_for(world.office).get(f"/requests/{request.pk}/approve/")
+        offered = response.context["form"].fields["university_supervisor"].queryset
+        assert newcomer in offered
+        response = client_for(world.office).post(
+            f"/requests/{request.pk}/approve/",
+            {"university": world.university.pk, "university_supervisor": newcomer.pk},
+        )
+        assert response.status_code == 302
+        request.refresh_from_db()
+        assert request.university_supervisor == newcomer
 
     def test_it_lets_only_the_office_decide(self, world, client_for):
         request = submitted_request(world)

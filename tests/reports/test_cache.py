@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zoneinfo
 
 import pytest
 from django.core.cache import cache
@@ -23,6 +24,8 @@ from tests.helpers import api
 
 from .factories import traineeship_at
 from .test_figures import body, table
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +153,14 @@ def test_it_says_when_the_figures_were_computed(world, followed):
     answer = api(office, "get", "reports/feedback-cadence").json()
     computed_at = dt.datetime.fromisoformat(answer["computed_at"])
     assert abs(dt.datetime.now(dt.UTC) - computed_at) < dt.timedelta(minutes=5)
+
+
+def test_it_gives_the_moment_day_first_on_a_24_hour_clock(world, followed, time_machine):
+    """Not "Dec. 7, 2026, midnight": English pages read as English in the Netherlands."""
+    time_machine.move_to(dt.datetime(2026, 12, 7, 0, 0, tzinfo=AMSTERDAM), tick=False)
+    cache.clear()
+    page = body(signed_in(world.office).get(CADENCE))
+    assert "Figures as of 7 December 2026, 00:00." in page
     world.office.language = "nl"
     world.office.save(update_fields=["language"])
     assert "Stand van " in body(signed_in(world.office).get(CADENCE))

@@ -127,13 +127,7 @@ class ApproveForm(forms.Form):
         label=_("Responsible university"), queryset=Organisation.objects.universities().active()
     )
     university_supervisor = forms.ModelChoiceField(
-        label=_("University supervisor"),
-        queryset=User.objects.filter(
-            pk__in=Role.objects.current()
-            .filter(kind=RoleKind.UNIVERSITY_SUPERVISOR)
-            .values("user_id"),
-            is_active=True,
-        ).order_by("full_name"),
+        label=_("University supervisor"), queryset=User.objects.none()
     )
     reason = forms.CharField(
         label=_("Remarks"),
@@ -141,6 +135,16 @@ class ApproveForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Worked out per form, never at import: "current" means today, and a server runs for days.
+        self.fields["university_supervisor"].queryset = User.objects.filter(
+            pk__in=Role.objects.current()
+            .filter(kind=RoleKind.UNIVERSITY_SUPERVISOR)
+            .values("user_id"),
+            is_active=True,
+        ).order_by("full_name")
 
 
 class DeclineForm(ReasonForm):
