@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from auditlog.context import disable_auditlog
+from django.test.utils import override_settings
 
 from qme.accounts.models import User
 from qme.organisations.models import Organisation, RoleKind
@@ -19,6 +20,14 @@ from .sharing import shared_db
 __all__ = ["shared_db"]  # data built once for many tests: tests/sharing.py
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_found_when_asked():
+    """WhiteNoise finds each static file when it is asked for, instead of listing and stat-ing
+    every static file of every app whenever a test client starts (50 ms a test)."""
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
