@@ -22,7 +22,22 @@ def record_event(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = new_event(actor=actor, action=action, target=target, reason=reason, data=data)
+    event.save(force_insert=True)
+    return event
+
+
+def new_event(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The event `record_event` saves, not saved yet: for a caller that writes it together with
+    the rows it is about (`qme.core.inserts`)."""
+    return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=str(actor) if actor is not None and actor.pk else "",
         action=action,

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qme.accounts.models import User
-from qme.audit.services import record_event
+from qme.audit.services import new_event, record_event
+from qme.core import inserts
 from qme.core.errors import ActionRefused, NotAllowed
 from qme.core.mail import notify_later, notify_people, queue_email
 from qme.core.permissions import require
@@ -131,7 +132,6 @@ def vagueness(went_well: str, to_improve: str, next_step: str) -> list[str]:
     return warnings
 
 
-@transaction.atomic
 def give_feedback(
     *,
     actor: User,
@@ -169,27 +169,33 @@ def give_feedback(
         raise VagueFeedback(warnings, code="vague")
     # The entry's creation is recorded once, as the event below (who, when, for whom, the
     # entry's id); auditlog records what changes afterwards (docs/architecture.md, Audit).
-    with disable_auditlog():
-        feedback = Feedback.objects.create(
-            traineeship=traineeship,
-            author=actor,
-            side=side_of(actor, traineeship),
-            subject=subject.strip()[:200],
-            rating=int(rating),
-            went_well=went_well.strip(),
-            to_improve=to_improve.strip(),
-            next_step=next_step.strip(),
-            notice_pending=True,  # the trainee is told by the worker: send_feedback_notices
-        )
-    # A new entry has no competencies to compare with or signal about: one INSERT.
-    tagged = Feedback.competencies.through
-    tagged.objects.bulk_create(tagged(feedback=feedback, competency=c) for c in competencies)
-    record_event(
-        actor=actor,
-        action="feedback.given",
-        target=traineeship,
-        data={"side": feedback.side, "rating": feedback.rating, "feedback": feedback.pk},
+    feedback = Feedback(
+        traineeship=traineeship,
+        author=actor,
+        side=side_of(actor, traineeship),
+        subject=subject.strip()[:200],
+        rating=int(rating),
+        went_well=went_well.strip(),
+        to_improve=to_improve.strip(),
+        next_step=next_step.strip(),
+        notice_pending=True,  # the trainee is told by the worker: send_feedback_notices
     )
+    tagged = Feedback.competencies.through
+    event = {"actor": actor, "action": "feedback.given", "target": traineeship}
+    details = {"side": feedback.side, "rating": feedback.rating}
+    if inserts.supported():
+        # The entry, its competencies and its event in one statement: the form people submit
+        # most often costs one round trip to the database instead of five.
+        entry = inserts.NEW_ID
+        event_row = new_event(**event, data=inserts.json_with_new_id(details, "feedback"))
+        return inserts.insert_together(
+            feedback, [[tagged(feedback_id=entry, competency=c) for c in competencies], [event_row]]
+        )
+    with transaction.atomic(), disable_auditlog():
+        feedback.save(force_insert=True)
+        # A new entry has no competencies to compare with or signal about: one INSERT.
+        tagged.objects.bulk_create(tagged(feedback=feedback, competency=c) for c in competencies)
+        record_event(**event, data={**details, "feedback": feedback.pk})
     return feedback
 
 

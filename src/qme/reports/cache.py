@@ -103,21 +103,22 @@ def _pending(connection: Any) -> _Pending | None:
     return None
 
 
-def changed(model: type[models.Model], using: str | None = None) -> None:
-    """The rows of `model` changed: what was computed from it is out of date. Outside a
-    transaction the version moves on at once; inside one, for this process at once and for
-    everyone when the transaction commits."""
-    key = _version_key(model)
+def changed(*models_: type[models.Model], using: str | None = None) -> None:
+    """The rows of these models changed: what was computed from them is out of date. Outside a
+    transaction the versions move on at once (in one round trip); inside one, for this process
+    at once and for everyone when the transaction commits."""
+    keys = [_version_key(model) for model in models_]
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         _forget_request_versions()
-        _bump([key])
+        _bump(keys)
         return
     pending = _pending(connection)
     if pending is None:
         pending = _Pending()
         transaction.on_commit(pending, using=using)
-    pending.writes[key] = pending.writes.get(key, 0) + 1
+    for key in keys:
+        pending.writes[key] = pending.writes.get(key, 0) + 1
 
 
 def forget_all() -> None:
@@ -306,11 +307,24 @@ def written_model(sql: object) -> type[models.Model] | None:
     return model
 
 
+_WITH = re.compile(r"\s*WITH\s", re.IGNORECASE)
+_WRITES_WITHIN = re.compile(r'\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def written_models(sql: object) -> list[type[models.Model]]:
+    """The watched models whose rows the statement writes: one for an UPDATE, INSERT or DELETE;
+    each table written anywhere in a WITH statement (`qme.core.inserts`)."""
+    if isinstance(sql, str) and _WITH.match(sql):
+        return list(dict.fromkeys(m for m in map(_TABLES.get, _WRITES_WITHIN.findall(sql)) if m))
+    model = written_model(sql)
+    return [] if model is None else [model]
+
+
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    model = written_model(sql)
-    if model is not None:
-        changed(model, context["connection"].alias)
+    written = written_models(sql)
+    if written:
+        changed(*written, using=context["connection"].alias)
     return result
 
 
