@@ -22,6 +22,18 @@ __all__ = ["shared_db"]  # data built once for many tests: tests/sharing.py
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, the test database does not wait for the disk at each commit: a crash of a
+    test run loses nothing anyone needs, and the live server's tests commit every request."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _static_files_found_when_asked():
     """WhiteNoise finds each static file when it is asked for, instead of listing and stat-ing
