@@ -14,15 +14,9 @@ from qme.accounts.models import User
 from .models import AuditEvent
 
 
-def record_event(
-    *,
-    actor: User | None,
-    action: str,
-    target: models.Model,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-) -> AuditEvent:
-    event = new_event(actor=actor, action=action, target=target, reason=reason, data=data)
+def record_event(**fields: Any) -> AuditEvent:
+    """Record a deliberate action: `new_event(**fields)`, saved."""
+    event = new_event(**fields)
     event.save(force_insert=True)
     return event
 

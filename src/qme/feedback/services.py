@@ -186,11 +186,9 @@ def give_feedback(
     if inserts.supported():
         # The entry, its competencies and its event in one statement: the form people submit
         # most often costs one round trip to the database instead of five.
-        entry = inserts.NEW_ID
+        tags = [tagged(feedback_id=inserts.NEW_ID, competency=c) for c in competencies]
         event_row = new_event(**event, data=inserts.json_with_new_id(details, "feedback"))
-        return inserts.insert_together(
-            feedback, [[tagged(feedback_id=entry, competency=c) for c in competencies], [event_row]]
-        )
+        return inserts.insert_together(feedback, [tags, [event_row]])
     with transaction.atomic(), disable_auditlog():
         feedback.save(force_insert=True)
         # A new entry has no competencies to compare with or signal about: one INSERT.
